@@ -1,0 +1,14 @@
+"""Shared test setup: extraction runs in-process (the immediate task backend)
+unless a test starts a real worker, and uploads land in a throwaway folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_side_effects(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,275 @@
+"""Every write to the domain goes through these functions.
+
+Views, admin actions, tasks and management commands call them and stay thin.
+Each is keyword-only and atomic where it saves more than one row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from timeline.extraction.types import ExtractedAction, ExtractionResult
+from timeline.gazetteer import company_index, resolve_actor
+from timeline.models import Action, Article, Company, Deadline, Mention
+
+log = logging.getLogger(__name__)
+
+# Acts of the same family reported by two articles are one act; a ban reported
+# by one paper may be called a prohibition order or an export rule by another.
+TYPE_FAMILY = {
+    Action.Type.EXECUTIVE_ORDER: "order",
+    Action.Type.DIVESTMENT_ORDER: "order",
+    Action.Type.BAN: "restriction",
+    Action.Type.SANCTION: "restriction",
+    Action.Type.EXPORT_CONTROL: "restriction",
+    Action.Type.REGULATION: "restriction",
+}
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+class DuplicateArticle(Exception):
+    """The same text is already stored; `existing` is the first copy."""
+
+    def __init__(self, existing: Article):
+        super().__init__(f"This article is already stored as #{existing.pk}: {existing.title}")
+        self.existing = existing
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of the text with case, Unicode forms and white space folded."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def article_find_duplicate(*, text: str) -> Article | None:
+    return Article.objects.filter(content_hash=text_fingerprint(text)).first()
+
+
+def article_ingest(
+    *,
+    title: str,
+    body: str,
+    published_on: dt.date,
+    source_name: str = "",
+    url: str = "",
+    original_name: str = "",
+    original_bytes: bytes | None = None,
+    enqueue: bool = True,
+) -> Article:
+    """Store a new article as queued and hand its extraction to the background.
+
+    Raises DuplicateArticle when the same text is already stored (checked first,
+    and again by the unique index so two simultaneous uploads cannot both win).
+    """
+    content_hash = text_fingerprint(body)
+    if existing := Article.objects.filter(content_hash=content_hash).first():
+        raise DuplicateArticle(existing)
+    article = Article(
+        title=title.strip()[:500] or "Untitled article",
+        body=body,
+        published_on=published_on,
+        source_name=source_name.strip()[:200],
+        url=url.strip(),
+        content_hash=content_hash,
+    )
+    try:
+        with transaction.atomic():
+            if original_bytes is not None:
+                article.original.save(original_name or "upload.txt", ContentFile(original_bytes), save=False)
+            article.save()
+    except IntegrityError:
+        existing = Article.objects.filter(content_hash=content_hash).first()
+        if existing is None:
+            raise
+        raise DuplicateArticle(existing) from None
+    if enqueue:
+        article_enqueue_extraction(article=article)
+    return article
+
+
+def article_enqueue_extraction(*, article: Article) -> None:
+    """Mark the article queued and wake a worker once the row is committed."""
+    from timeline.tasks import extract_articles  # tasks import services
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED, error="", claimed_at=None)
+    article.status = Article.Status.QUEUED
+    transaction.on_commit(lambda: extract_articles.enqueue(article_ids=[article.pk]))
+
+
+def article_mark_failed(*, article: Article, error: str) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.FAILED, error=error[:5000], claimed_at=None, updated_at=timezone.now()
+    )
+
+
+def article_store_extraction(*, article: Article, result: ExtractionResult, extractor_version: str) -> list[Action]:
+    """Replace the article's automatic actions with this extraction's, in one transaction.
+
+    Actions an editor confirmed or edited keep their place (and their mentions);
+    an extracted act that matches an existing action, from this article or another,
+    becomes a new mention of it rather than a second action.
+    """
+    with transaction.atomic():
+        _forget_automatic_mentions(article)
+        stored = [_store_action(article=article, extracted=extracted) for extracted in result.actions]
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.DONE,
+            error="",
+            extracted_text=result.text,
+            extractor_version=extractor_version,
+            extracted_at=timezone.now(),
+            claimed_at=None,
+            updated_at=timezone.now(),
+        )
+    return stored
+
+
+def _forget_automatic_mentions(article: Article) -> None:
+    automatic = Mention.objects.filter(article=article, action__review_state=Action.Review.AUTO)
+    touched = set(automatic.values_list("action_id", flat=True))
+    automatic.delete()
+    Action.objects.filter(pk__in=touched, mentions__isnull=True).delete()
+
+
+def _store_action(*, article: Article, extracted: ExtractedAction) -> Action:
+    targets = companies_resolve(names=extracted.targets, new_names=extracted.new_targets)
+    actor = resolve_actor(extracted.actor)
+    window = extracted.window
+    action = _matching_action(extracted, targets)
+    if action is None:
+        action = Action.objects.create(
+            action_type=extracted.action_type,
+            actor=actor,
+            actor_name="" if actor else (extracted.actor or "")[:200],
+            occurred_from=window.start,
+            occurred_to=window.end,
+            precision=window.precision,
+            summary=extracted.summary[:500],
+            confidence=extracted.confidence,
+        )
+        action.targets.set(targets)
+    else:
+        _narrow_window(action, extracted)
+        action.targets.add(*targets)
+        if action.actor is None and actor is not None:
+            action.actor = actor
+        action.confidence = max(action.confidence, extracted.confidence)
+        action.save()
+    known = set(action.deadlines.values_list("due_on", flat=True))
+    Deadline.objects.bulk_create(
+        Deadline(action=action, due_on=d.due_on, what=d.what[:300], derivation=d.derivation[:300])
+        for d in extracted.deadlines
+        if d.due_on not in known
+    )
+    Mention.objects.get_or_create(
+        action=action,
+        article=article,
+        start_char=extracted.start_char,
+        defaults={
+            "sentence": extracted.evidence,
+            "end_char": extracted.end_char,
+            "date_phrase": window.phrase[:200],
+        },
+    )
+    action_refresh_search_text(action=action)
+    return action
+
+
+def _matching_action(extracted: ExtractedAction, targets: Sequence[Company]) -> Action | None:
+    """An existing action reporting the same act: same type family, a shared target, overlapping windows."""
+    if not targets:
+        return None
+    family = TYPE_FAMILY.get(extracted.action_type)
+    same_family = (
+        Q(action_type__in=[t for t, f in TYPE_FAMILY.items() if f == family])
+        if family
+        else Q(action_type=extracted.action_type)
+    )
+    slack = dt.timedelta(days=3)
+    candidates = (
+        Action.objects.exclude(review_state=Action.Review.REJECTED)
+        .filter(same_family, targets__in=targets)
+        .filter(occurred_from__lte=extracted.window.end + slack, occurred_to__gte=extracted.window.start - slack)
+        .distinct()
+        .order_by("occurred_to", "id")
+    )
+    # Prefer the most precise candidate: a 'last week' order should join the dated one.
+    return min(candidates, key=lambda a: (a.occurred_to - a.occurred_from), default=None)
+
+
+def _narrow_window(action: Action, extracted: ExtractedAction) -> None:
+    """A later article that gives the exact day narrows the window; an editor's window stays."""
+    if action.review_state == Action.Review.EDITED:
+        return
+    window = extracted.window
+    inside = action.occurred_from <= window.start and window.end <= action.occurred_to
+    if inside and (window.end - window.start) < (action.occurred_to - action.occurred_from):
+        action.occurred_from, action.occurred_to, action.precision = window.start, window.end, window.precision
+
+
+def action_refresh_search_text(*, action: Action) -> None:
+    parts = [action.summary, action.actor_label]
+    parts += [f"{c.name} {' '.join(c.aliases)}" for c in action.targets.all()]
+    parts += list(action.mentions.values_list("sentence", flat=True))
+    Action.objects.filter(pk=action.pk).update(search_text="\n".join(parts))
+
+
+def companies_resolve(*, names: Iterable[str], new_names: Iterable[str] = ()) -> list[Company]:
+    """Companies for these names (canonical or alias); unknown ones are offered as new, needing review."""
+    index = company_index()
+    found: dict[int, Company] = {}
+    for name in dict.fromkeys([*names, *new_names]):
+        company = index.get(name) or index.get(name.casefold())
+        if company is None:
+            company = company_offer(name=name)
+        found[company.pk] = company
+    return list(found.values())
+
+
+def company_offer(*, name: str) -> Company:
+    """A company the extractor met for the first time, stored for an editor to check."""
+    name = " ".join(name.split())[:200]
+    if existing := Company.objects.filter(name__iexact=name).first():
+        return existing
+    base = slugify(name)[:180] or "company"
+    slug, n = base, 1
+    while Company.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Company.objects.create(name=name, slug=slug, needs_review=True)
+
+
+def companies_merge(*, keep: Company, merge: Iterable[Company]) -> Company:
+    """Move every reference from `merge` onto `keep`, fold their names into its aliases, delete them."""
+    with transaction.atomic():
+        for other in merge:
+            if other.pk == keep.pk:
+                continue
+            for action in other.actions.all():
+                action.targets.remove(other)
+                action.targets.add(keep)
+            Company.objects.filter(parent=other).exclude(pk=keep.pk).update(parent=keep)
+            if keep.parent_id == other.pk:
+                keep.parent = other.parent if other.parent_id != keep.pk else None
+            keep.aliases = sorted({*keep.aliases, other.name, *other.aliases} - {keep.name})
+            other.delete()
+        keep.save()
+    return keep
+
+
+def actions_review(*, actions: Iterable[Action], state: str) -> int:
+    """Confirm or reject in bulk; returns how many changed."""
+    ids = [a.pk for a in actions]
+    return Action.objects.filter(pk__in=ids).exclude(review_state=state).update(
+        review_state=state, updated_at=timezone.now()
+    )
