@@ -5,7 +5,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_side_effects(settings, tmp_path):
+def _isolated_side_effects(request, tmp_path):
+    if not request.config.pluginmanager.has_plugin("django"):
+        return  # pure-Python tests run with `-p no:django`
+    settings = request.getfixturevalue("settings")
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
