@@ -7,8 +7,10 @@ is rebuilt only when its table changes (one cheap aggregate query per call).
 
 from __future__ import annotations
 
+from django.db import DatabaseError
 from django.db.models import Count, Max
 
+from timeline.extraction.seeds import gazetteer_from_seed_files
 from timeline.extraction.types import Gazetteer, KnownActor, KnownCompany
 from timeline.models import Actor, Company
 from timeline.seeds import seed_list
@@ -52,7 +54,11 @@ def gazetteer_current() -> Gazetteer:
         )
         return Gazetteer(companies=companies, actors=actors)
 
-    return _cached("gazetteer", Company, build)
+    try:
+        return _cached("gazetteer", Company, build)
+    except DatabaseError:
+        # An unmigrated database (a bare `extract` run) still knows the seeded names.
+        return gazetteer_from_seed_files()
 
 
 def media_names() -> tuple[str, ...]:

@@ -9,18 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.core.validators import URLValidator
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline.extraction.types import ExtractedAction, ExtractionResult
 from timeline.gazetteer import company_index, resolve_actor
-from timeline.models import Action, Article, Company, Deadline, Mention
+from timeline.models import Action, Actor, Article, Company, Deadline, Mention
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,10 @@ TYPE_FAMILY = {
     Action.Type.REGULATION: "restriction",
 }
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+# An article whose extraction failed (or whose worker died) this often is given up on.
+MAX_ATTEMPTS = 3
+# Articles per background task: one spaCy pipe batch, small enough to finish well inside a lease.
+ENQUEUE_BATCH_SIZE = 16
 
 
 class DuplicateArticle(Exception):
@@ -52,7 +61,11 @@ def text_fingerprint(text: str) -> str:
 
 
 def article_find_duplicate(*, text: str) -> Article | None:
-    return Article.objects.filter(content_hash=text_fingerprint(text)).first()
+    return _article_with_hash(text_fingerprint(text))
+
+
+def _article_with_hash(content_hash: str) -> Article | None:
+    return Article.objects.filter(content_hash=content_hash).first()
 
 
 def article_ingest(
@@ -72,14 +85,14 @@ def article_ingest(
     and again by the unique index so two simultaneous uploads cannot both win).
     """
     content_hash = text_fingerprint(body)
-    if existing := Article.objects.filter(content_hash=content_hash).first():
+    if existing := _article_with_hash(content_hash):
         raise DuplicateArticle(existing)
     article = Article(
         title=title.strip()[:500] or "Untitled article",
         body=body,
         published_on=published_on,
         source_name=source_name.strip()[:200],
-        url=url.strip(),
+        url=_web_address(url),
         content_hash=content_hash,
     )
     try:
@@ -88,7 +101,7 @@ def article_ingest(
                 article.original.save(original_name or "upload.txt", ContentFile(original_bytes), save=False)
             article.save()
     except IntegrityError:
-        existing = Article.objects.filter(content_hash=content_hash).first()
+        existing = _article_with_hash(content_hash)
         if existing is None:
             raise
         raise DuplicateArticle(existing) from None
@@ -97,13 +110,38 @@ def article_ingest(
     return article
 
 
+def _web_address(url: str) -> str:
+    """The URL if it is a valid http(s) address, else nothing (it ends up in a link)."""
+    url = url.strip()[:2000]
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url
+
+
 def article_enqueue_extraction(*, article: Article) -> None:
-    """Mark the article queued and wake a worker once the row is committed."""
+    """Mark the article queued (a fresh set of attempts) and wake a worker once the row is committed."""
+    articles_enqueue_extraction(articles=[article])
+    article.status = Article.Status.QUEUED
+
+
+def articles_enqueue_extraction(*, articles: Iterable[Article]) -> int:
+    """Queue these articles for (re-)extraction in batches; returns how many."""
+    ids = [a.pk for a in articles]
+    Article.objects.filter(pk__in=ids).update(
+        status=Article.Status.QUEUED, error="", claimed_at=None, attempts=0, updated_at=timezone.now()
+    )
+    _enqueue_after_commit(ids)
+    return len(ids)
+
+
+def _enqueue_after_commit(article_ids: Sequence[int]) -> None:
     from timeline.tasks import extract_articles  # tasks import services
 
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED, error="", claimed_at=None)
-    article.status = Article.Status.QUEUED
-    transaction.on_commit(lambda: extract_articles.enqueue(article_ids=[article.pk]))
+    for start in range(0, len(article_ids), ENQUEUE_BATCH_SIZE):
+        batch = list(article_ids[start : start + ENQUEUE_BATCH_SIZE])
+        transaction.on_commit(lambda batch=batch: extract_articles.enqueue(article_ids=batch))
 
 
 def article_mark_failed(*, article: Article, error: str) -> None:
@@ -145,7 +183,7 @@ def _store_action(*, article: Article, extracted: ExtractedAction) -> Action:
     targets = companies_resolve(names=extracted.targets, new_names=extracted.new_targets)
     actor = resolve_actor(extracted.actor)
     window = extracted.window
-    action = _matching_action(extracted, targets)
+    action = _matching_action(extracted, targets, actor)
     if action is None:
         action = Action.objects.create(
             action_type=extracted.action_type,
@@ -185,8 +223,9 @@ def _store_action(*, article: Article, extracted: ExtractedAction) -> Action:
     return action
 
 
-def _matching_action(extracted: ExtractedAction, targets: Sequence[Company]) -> Action | None:
-    """An existing action reporting the same act: same type family, a shared target, overlapping windows."""
+def _matching_action(extracted: ExtractedAction, targets: Sequence[Company], actor: Actor | None) -> Action | None:
+    """An existing action reporting the same act: same type family, a shared target, overlapping
+    windows, and the same actor unless one side does not know it or both name the same week."""
     if not targets:
         return None
     family = TYPE_FAMILY.get(extracted.action_type)
@@ -203,8 +242,19 @@ def _matching_action(extracted: ExtractedAction, targets: Sequence[Company]) -> 
         .distinct()
         .order_by("occurred_to", "id")
     )
+    extracted_width = extracted.window.end - extracted.window.start
+    week = dt.timedelta(days=7)
+
+    def same_actor(candidate: Action) -> bool:
+        if actor is None or candidate.actor_id is None or candidate.actor_id == actor.pk:
+            return True
+        # Two papers may credit one act to a department or to its bureau: a shared week decides.
+        return extracted_width < week and candidate.occurred_to - candidate.occurred_from < week
+
     # Prefer the most precise candidate: a 'last week' order should join the dated one.
-    return min(candidates, key=lambda a: (a.occurred_to - a.occurred_from), default=None)
+    return min(
+        (c for c in candidates if same_actor(c)), key=lambda a: a.occurred_to - a.occurred_from, default=None
+    )
 
 
 def _narrow_window(action: Action, extracted: ExtractedAction) -> None:
@@ -270,6 +320,130 @@ def companies_merge(*, keep: Company, merge: Iterable[Company]) -> Company:
 def actions_review(*, actions: Iterable[Action], state: str) -> int:
     """Confirm or reject in bulk; returns how many changed."""
     ids = [a.pk for a in actions]
-    return Action.objects.filter(pk__in=ids).exclude(review_state=state).update(
-        review_state=state, updated_at=timezone.now()
+    return (
+        Action.objects.filter(pk__in=ids)
+        .exclude(review_state=state)
+        .update(review_state=state, updated_at=timezone.now())
     )
+
+
+# Claims: a worker owns an article while status is running and claimed_at is its
+# token. The token doubles as a fence: a worker whose claim was taken over (after
+# its lease ran out) finds the token changed and stores nothing.
+
+
+@dataclass
+class Claim:
+    token: dt.datetime
+    articles: list[Article]
+
+
+def claim_lease() -> dt.timedelta:
+    """How long a claim holds without renewal before another worker may take the article over."""
+    seconds = getattr(settings, "ARTICLE_CLAIM_LEASE_SECONDS", None) or os.environ.get(
+        "ARTICLE_CLAIM_LEASE_SECONDS", "600"
+    )
+    return dt.timedelta(seconds=float(seconds))
+
+
+def _lock_rows(queryset):
+    # PostgreSQL: lock the rows and skip those another worker holds. SQLite: the
+    # settings open every transaction IMMEDIATE, which already serialises writers.
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset
+
+
+def articles_claim(*, article_ids: Iterable[int]) -> Claim:
+    """Take the given articles that are queued (or whose claim went stale) and mark them running."""
+    now = timezone.now()
+    stale = Q(claimed_at__lt=now - claim_lease()) | Q(claimed_at__isnull=True)
+    claimable = Q(status=Article.Status.QUEUED) | (Q(status=Article.Status.RUNNING, attempts__lt=MAX_ATTEMPTS) & stale)
+    with transaction.atomic():
+        ids = list(
+            _lock_rows(Article.objects.filter(pk__in=list(article_ids)).filter(claimable)).values_list("pk", flat=True)
+        )
+        Article.objects.filter(pk__in=ids).update(
+            status=Article.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    return Claim(token=now, articles=list(Article.objects.filter(pk__in=ids).order_by("pk")))
+
+
+def claim_renew(*, claim: Claim, article_ids: Iterable[int]) -> None:
+    """Extend the lease on the articles of this claim not yet finished (those taken over stay lost)."""
+    now = timezone.now()
+    Article.objects.filter(pk__in=list(article_ids), status=Article.Status.RUNNING, claimed_at=claim.token).update(
+        claimed_at=now
+    )
+    claim.token = now
+
+
+def _held(claim: Claim, article: Article):
+    return _lock_rows(Article.objects.filter(pk=article.pk, status=Article.Status.RUNNING, claimed_at=claim.token))
+
+
+def article_store_claimed(*, claim: Claim, article: Article, result: ExtractionResult, extractor_version: str) -> bool:
+    """Store the extraction if this claim still holds the article; False when it was taken over."""
+    with transaction.atomic():
+        if not _held(claim, article).exists():
+            return False
+        article_store_extraction(article=article, result=result, extractor_version=extractor_version)
+    return True
+
+
+def article_record_failure(*, claim: Claim, article: Article, error: str) -> str:
+    """After a failed extraction: back to the queue while attempts remain, else failed.
+
+    Returns "retry" (the caller enqueues it again), "failed", or "lost" when the claim was taken over.
+    """
+    with transaction.atomic():
+        row = _held(claim, article).first()
+        if row is None:
+            return "lost"
+        if row.attempts < MAX_ATTEMPTS:
+            Article.objects.filter(pk=row.pk).update(
+                status=Article.Status.QUEUED,
+                claimed_at=None,
+                error=f"Attempt {row.attempts} of {MAX_ATTEMPTS} failed, will retry: {error}"[:5000],
+                updated_at=timezone.now(),
+            )
+            return "retry"
+        article_mark_failed(article=row, error=error)
+        return "failed"
+
+
+def articles_requeue_stale() -> list[int]:
+    """Return articles left running by a dead worker to the queue, and enqueue them.
+
+    A claim is stale once its lease has run out without renewal. An article that
+    has already used its attempts is marked failed instead (it may be what kills
+    the worker). Returns the ids queued again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        stale = _lock_rows(
+            Article.objects.filter(status=Article.Status.RUNNING).filter(
+                Q(claimed_at__lt=now - claim_lease()) | Q(claimed_at__isnull=True)
+            )
+        )
+        rows = list(stale.values_list("pk", "attempts"))
+        retry = [pk for pk, attempts in rows if attempts < MAX_ATTEMPTS]
+        exhausted = [pk for pk, attempts in rows if attempts >= MAX_ATTEMPTS]
+        Article.objects.filter(pk__in=retry).update(status=Article.Status.QUEUED, claimed_at=None, updated_at=now)
+        Article.objects.filter(pk__in=exhausted).update(
+            status=Article.Status.FAILED,
+            claimed_at=None,
+            error=f"The worker stopped {MAX_ATTEMPTS} times while extracting this article; giving up.",
+            updated_at=now,
+        )
+        _enqueue_after_commit(retry)
+    if rows:
+        log.warning("Requeued %d stale articles, gave up on %d", len(retry), len(exhausted))
+    return retry
+
+
+def articles_enqueue_waiting() -> int:
+    """Enqueue every queued article again, for when their tasks were lost; the claim makes extra tasks no-ops."""
+    ids = list(Article.objects.awaiting_extraction().order_by("pk").values_list("pk", flat=True))
+    _enqueue_after_commit(ids)
+    return len(ids)

@@ -121,6 +121,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+
+def client_ip_behind_proxy(request) -> str | None:
+    """The address our reverse proxy saw: the last X-Forwarded-For entry (the client can forge earlier ones)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR")
+
+
+# Behind a proxy every request comes from the proxy's address; lock out the client's instead.
+AXES_CLIENT_IP_CALLABLE = client_ip_behind_proxy if env_bool("DJANGO_BEHIND_PROXY", False) else None
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -151,6 +161,8 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 ARTICLE_MAX_BYTES = 5 * 1024 * 1024
+# How long a worker's claim on an article lasts before another worker may take it over.
+ARTICLE_CLAIM_LEASE_SECONDS = int(os.environ.get("ARTICLE_CLAIM_LEASE_SECONDS", "600"))
 
 # Security headers; the HTTPS-only ones are switched by the environment.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -183,6 +195,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django and the task worker bring their own handlers; only ours needs one.
+    "loggers": {
+        "timeline": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }

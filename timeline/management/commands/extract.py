@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 document = document_from_path(path)
             except (OSError, RefusedDocument) as exc:
                 raise CommandError(f"{path}: {exc}") from exc
-            day = published or document.published_on
+            day = _as_date(published) or document.published_on
             if day is None:
                 raise CommandError(f"{path}: no publication date; pass --published YYYY-MM-DD")
             items.append((document.text, day))
@@ -40,6 +40,11 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.MIGRATE_HEADING(str(path)))
                 for action in actions:
                     self.stdout.write(f"  {action['date_start']}..{action['date_end']} {action['action_type']}: {action['summary']}")
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    """`call_command` hands options over unparsed; the command line hands a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _dumps(payload: dict) -> str:
