@@ -105,9 +105,11 @@ def photograph(base_url: str, pages: dict[str, str], out_dir: Path) -> list[Path
             page = context.new_page()
             for name, path in pages.items():
                 page.goto(base_url + path, wait_until="networkidle")
-                target = out_dir / f"{name}-{device}.png"
-                page.screenshot(path=str(target), full_page=True)
-                written.append(target)
+                # The first screen is what a reader sees (and what the README shows); the full page is for review.
+                for suffix, full_page in (("", False), ("-full", True)):
+                    target = out_dir / f"{name}-{device}{suffix}.png"
+                    page.screenshot(path=str(target), full_page=full_page)
+                    written.append(target)
             context.close()
         browser.close()
     return written

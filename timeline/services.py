@@ -29,17 +29,12 @@ from timeline.models import Action, Actor, Article, Company, Deadline, Mention
 
 log = logging.getLogger(__name__)
 
-# Acts of the same family reported by two articles are one act; a ban reported
-# by one paper may be called a prohibition order or an export rule by another.
+# Two articles may call one order an executive order or a divestment order; other
+# types stay apart (a ban and an Entity List listing on the same day are two acts).
 TYPE_FAMILY = {
     Action.Type.EXECUTIVE_ORDER: "order",
     Action.Type.DIVESTMENT_ORDER: "order",
-    Action.Type.BAN: "restriction",
-    Action.Type.SANCTION: "restriction",
-    Action.Type.EXPORT_CONTROL: "restriction",
-    Action.Type.REGULATION: "restriction",
 }
-PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 # An article whose extraction failed (or whose worker died) this often is given up on.
 MAX_ATTEMPTS = 3
 # Articles per background task: one spaCy pipe batch, small enough to finish well inside a lease.
