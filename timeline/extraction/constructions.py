@@ -1,0 +1,52 @@
+"""Triggers that take more than one word to see.
+
+Promises: `construction_triggers(sentence, entities)` adds
+- export_control for a listing verb ("added", "will list") in a sentence about the Commerce
+  Department or BIS;
+- sanction for a designation in a sentence about OFAC, the Treasury or sanctions;
+- statement for an official who says a company "should" or "must" do something.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from .entities import ArticleEntities
+from .lexicon import COMPANY_DESCRIPTORS
+from .triggers import Trigger, speech_verb_above, subject_of
+
+EXPORT_AGENCY = re.compile(r"\b(?:Commerce|Industry and Security|BIS)\b")
+_SANCTIONS_AGENCY = re.compile(r"\b(?:OFAC|Office of Foreign Assets Control|Treasury|SDN|sanctions?)\b", re.IGNORECASE)
+_LISTING_LEMMAS = {"add", "list", "place", "put"}
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def construction_triggers(sentence: Span, entities: ArticleEntities) -> list[Trigger]:
+    """Acts that no single word names: an Entity List listing, an OFAC designation, a
+    government telling a company what it should do."""
+    found = []
+    exporting = bool(EXPORT_AGENCY.search(sentence.text))
+    sanctioning = bool(_SANCTIONS_AGENCY.search(sentence.text))
+    for token in sentence:
+        if sanctioning and token.lemma_ in {"designate", "designation"} and token.pos_ in {"VERB", "NOUN"}:
+            found.append(Trigger("sanction", token, token.text))  # an OFAC designation is a sanction
+        listing = exporting and token.pos_ == "VERB" and token.lemma_ in _LISTING_LEMMAS
+        if listing and any(c.dep_ in {"dobj", "nsubjpass"} for c in token.children):
+            found.append(Trigger("export_control", token, token.text))
+        if token.lower_ in {"should", "must"} and token.dep_ == "aux":
+            verb = token.head
+            subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            speech = speech_verb_above(verb)
+            if subject is not None and speech is not None and _names_company(subject, entities):
+                speaker = subject_of(speech)
+                if speaker is not None and speaker.i in entities.actor_at:
+                    found.append(Trigger("statement", verb, token.text))
+    return found
+
+
+def _names_company(token: Token, entities: ArticleEntities) -> bool:
+    if token.i in entities.company_at:
+        return True
+    return token.lower_ in COMPANY_DESCRIPTORS and any(c.lower_ in _DEFINITE for c in token.children)

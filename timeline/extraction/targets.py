@@ -1,0 +1,283 @@
+"""Which companies an event is aimed at, and which named companies it is not.
+
+Promises: `pick_targets` returns the companies in an event's own clause except
+- media and sources (Reuters, AP, Fox Business);
+- buyers and partners: "Microsoft is in talks to buy TikTok", "in talks with Oracle",
+  "a deal with X", "sell TikTok to Oracle", "X's bid", and what is acquired ("acquisition of X");
+- app stores: "not available for download in the Apple and Google app stores";
+- companies in a background phrase that does not hold the trigger ("following his latest
+  move against ByteDance");
+- the one who merely identifies another: "TikTok's parent company, ByteDance" -> ByteDance,
+  "Tencent-owned WeChat" -> WeChat;
+and adds owners for "the Chinese owners of TikTok" (TikTok and ByteDance). An organization the
+gazetteer does not know counts only with a legal form or as the direct object of the trigger
+("sanctions on Kunlun Shipping Company Limited"). With no company named, "its", "it" and
+"the company"/"the app" stand for the company last named or the article's topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .entities import ArticleEntities, CompanyMention
+from .lexicon import ACQUIRED_NOUNS, BUYING_LEMMAS, COMPANY_DESCRIPTORS, DEAL_NOUNS, SPEECH_LEMMAS
+from .triggers import Trigger, in_background_phrase
+
+_STORES_AFTER = re.compile(
+    r"^(?:\s*(?:,|and|or)\s*[A-Z][\w.&-]*)*\s*(?:'s\s+)?(?:\w+\s+)?(?:app\s+stores?|play\s+store|stores?|app\s+marketplaces?)\b",
+    re.IGNORECASE,
+)
+_SAYING_LEMMAS = {"say", "tell", "state", "note", "confirm", "explain", "write", "declare"}
+_BYSTANDER_NOUNS = {
+    "rival", "rivals", "competitor", "competitors", "peer", "peers", "complainant", "complainants",
+    "customer", "customers", "client", "clients", "supplier", "suppliers", "advertisers",
+}  # fmt: skip
+_MEASURE_NOUNS = {
+    "turnover", "revenue", "revenues", "sales", "profit", "profits", "shares", "stock", "value",
+    "price", "prices", "income", "earnings", "customers", "users", "employees",
+}  # fmt: skip
+_OWNER_NOUNS = {"owner", "owners", "parent", "parents", "shareholder", "shareholders"}
+_IDENTIFYING_NOUNS = {"parent", "owner", "subsidiary", "unit", "affiliate"}
+_POSSESSIVE_PRONOUNS = {"its", "their"}
+_OBJECT_PRONOUNS = {"it", "them"}
+_ARTICLE_WORDS = {"the", "this", "that", "these", "those"}
+
+
+@dataclass
+class TargetPick:
+    targets: list[str] = field(default_factory=list)
+    new_targets: list[str] = field(default_factory=list)
+    explicit: bool = False  # named in the clause, not inferred from a pronoun
+
+    def add(self, name: str, known: bool) -> None:
+        if name not in self.targets:
+            self.targets.append(name)
+            if not known:
+                self.new_targets.append(name)
+
+
+def event_scope(anchor: Token, other_anchors: list[Token]) -> set[int]:
+    """Token indices of the anchor's clause without clauses that belong to other events."""
+    top = anchor.head if anchor.dep_ in {"amod", "compound", "nmod"} else anchor  # "Trump ordered action" misparsed
+    scope = {t.i for t in top.subtree}
+    for other in other_anchors:
+        if other.i != anchor.i and other.i in scope:
+            scope -= {t.i for t in other.subtree}
+    return scope
+
+
+def pick_targets(sentence: Span, scope: set[int], triggers: list[Trigger], entities: ArticleEntities) -> TargetPick:
+    pick = TargetPick()
+    trigger_tokens = {t.token.i for t in triggers}
+    background_ok = any(in_background_phrase(t.token) for t in triggers)
+    for mention in entities.companies_in(sentence.start, sentence.end):
+        if not any(i in scope for i in range(mention.start, mention.end)):
+            continue
+        root = sentence.doc[mention.start : mention.end].root
+        if not _is_target(mention, root, sentence, trigger_tokens, entities, background_ok):
+            continue
+        pick.add(mention.name, mention.known)
+        pick.explicit = True
+        if _named_as_owned(root):
+            parent = entities.parents.get(mention.name)
+            if parent:
+                pick.add(parent, True)
+    for token in _pronoun_arguments(sentence, trigger_tokens):
+        if not _refers_to_actor(token, sentence, entities):
+            name = _antecedent_company(token, sentence, entities)
+            if name:
+                pick.add(name, True)
+    if not pick.targets:
+        _add_referred_company(sentence, scope, entities, pick)
+    return pick
+
+
+def _pronoun_arguments(sentence: Span, trigger_tokens: set[int]) -> list[Token]:
+    """'it must be sold', 'banned it': a pronoun the act falls on directly."""
+    found = []
+    for i in trigger_tokens:
+        for child in sentence.doc[i].children:
+            if child.lower_ in _OBJECT_PRONOUNS | {"it"} and child.dep_ in {"nsubjpass", "dobj"}:
+                found.append(child)
+    return found
+
+
+def _is_target(
+    mention: CompanyMention,
+    root: Token,
+    sentence: Span,
+    trigger_tokens: set[int],
+    entities: ArticleEntities,
+    background_ok: bool,
+) -> bool:
+    if any(entities.is_media(i) for i in range(mention.start, mention.end)):
+        return False
+    if mention.weak and (not _direct_argument(root, trigger_tokens) or root.tag_ == "NNPS" or _title_cased(sentence)):
+        return False  # "Treasury Designates Russian Cyber Actors" names no company
+    if _is_buyer_or_partner(root, entities) or _is_app_store(mention, sentence):
+        return False
+    if _speaks(root):
+        return False
+    if not background_ok and in_background_phrase(root):
+        return False
+    return not (_only_identifies(root) or _identifies_child(mention, root, entities))
+
+
+def _title_cased(sentence: Span) -> bool:
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) > 0.8 * len(words)
+
+
+def _direct_argument(root: Token, trigger_tokens: set[int]) -> bool:
+    """'sanctioned X', 'sanctions on X', 'added X to the Entity List', 'X was fined'."""
+    node = root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    head = node.head
+    if node.dep_ in {"dobj", "nsubjpass", "dative", "appos"} and (head.i in trigger_tokens or head.pos_ == "VERB"):
+        return head.i in trigger_tokens or any(c.i in trigger_tokens for c in head.children)
+    if node.dep_ == "pobj" and head.lower_ in {"on", "against", "to"}:
+        return head.head.i in trigger_tokens
+    return False
+
+
+def _is_buyer_or_partner(root: Token, entities: ArticleEntities) -> bool:
+    node = root
+    while node.dep_ in {"conj", "appos", "compound"} and node.head.i != node.i:
+        node = node.head
+    head = node.head
+    if node.dep_ == "nsubj" and head.lemma_ in BUYING_LEMMAS:
+        return True
+    if (
+        node.dep_ == "nsubj"
+        and head.lemma_ == "be"
+        and any(c.dep_ == "prep" and any(g.lower_ in DEAL_NOUNS for g in c.children) for c in head.children)
+    ):
+        return True  # "Microsoft is in talks to buy ..."
+    if _among_rivals(node):
+        return True
+    if node.dep_ == "poss" and head.lower_ in {"bid", "offer", "proposal", "stake", "talks"}:
+        return True  # "Oracle's bid": a buyer
+    if node.dep_ == "pobj" and head.lower_ in {"with", "to", "by"}:
+        governor = head.head
+        if head.lower_ == "with" and governor.lower_ in DEAL_NOUNS and governor.pos_ in {"NOUN", "PROPN"}:
+            return True
+        sold = [c for c in governor.children if c.dep_ == "dobj" and c.i in entities.company_at]
+        if head.lower_ == "to" and governor.lemma_ in {"sell", "sale", "transfer"} and sold:
+            return True  # "sell TikTok to Oracle", not "sell chips to Huawei"
+        if head.lower_ == "by" and governor.lower_ in ACQUIRED_NOUNS:
+            return True
+    # "acquisition of Musical.ly", "5% of the turnover of Alphabet"
+    return node.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in ACQUIRED_NOUNS | _MEASURE_NOUNS
+
+
+def _among_rivals(node: Token) -> bool:
+    """'rivals such as Spotify', 'competitors including Yelp': bystanders, not targets."""
+    for _ in range(3):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lower_ in _BYSTANDER_NOUNS:
+            return True
+        if node.pos_ in {"VERB", "AUX"}:
+            return False
+    return False
+
+
+def _is_app_store(mention: CompanyMention, sentence: Span) -> bool:
+    doc = sentence.doc
+    following = doc[mention.end : min(sentence.end, mention.end + 12)]
+    after = doc[mention.end - 1].whitespace_ + following.text
+    return "store" in after.lower() and bool(_STORES_AFTER.match(after))
+
+
+def _speaks(root: Token) -> bool:
+    """The company is the one talking: 'Kaspersky said', 'a TikTok spokesperson said'."""
+    node = root
+    if node.dep_ == "compound" and node.head.lower_ in {"spokesperson", "spokesman", "spokeswoman", "executive", "ceo"}:
+        node = node.head
+    verb = node.head
+    if node.dep_ != "nsubj" or verb.lemma_ not in SPEECH_LEMMAS:
+        return False
+    return verb.lemma_ in _SAYING_LEMMAS or any(c.dep_ in {"ccomp", "parataxis"} for c in verb.children)
+
+
+def _only_identifies(root: Token) -> bool:
+    """'TikTok's parent company, ByteDance': TikTok names whose parent is meant."""
+    head = root.head
+    if root.dep_ == "poss" and (
+        head.lower_ in _IDENTIFYING_NOUNS or any(c.lower_ in _IDENTIFYING_NOUNS for c in head.children)
+    ):
+        return any(child.dep_ == "appos" for child in head.children)
+    return root.dep_ == "npadvmod" and head.lower_ in {"owned", "backed", "controlled"}  # "Tencent-owned WeChat"
+
+
+def _identifies_child(mention: CompanyMention, root: Token, entities: ArticleEntities) -> bool:
+    """ "Alphabet's Google", "ByteDance's TikTok": the parent only says whose the company is."""
+    doc = root.doc
+    after = mention.end
+    if after + 1 >= len(doc) or doc[after].lower_ not in {"'s", "'"}:
+        return False
+    owned = entities.company_at.get(after + 1)
+    return owned is not None and entities.parents.get(owned.name) == mention.name
+
+
+def _named_as_owned(root: Token) -> bool:
+    """'the Chinese owners of TikTok': the owner is meant as much as the app."""
+    node = root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+        if node.lower_ in _OWNER_NOUNS:
+            return True  # "the owners of TikTok and the messaging app WeChat", parsed as owners + WeChat
+    return node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lower_ in _OWNER_NOUNS
+
+
+def _add_referred_company(sentence: Span, scope: set[int], entities: ArticleEntities, pick: TargetPick) -> None:
+    """'its main antivirus product', 'the company should ensure': the company meant."""
+    for i in sorted(scope):
+        token = sentence.doc[i]
+        is_pronoun = token.lower_ in _POSSESSIVE_PRONOUNS or (
+            token.lower_ in _OBJECT_PRONOUNS and token.dep_ in {"dobj", "pobj", "nsubjpass"}
+        )
+        is_descriptor = (
+            token.lower_ in COMPANY_DESCRIPTORS
+            and token.pos_ == "NOUN"
+            and any(c.lower_ in _ARTICLE_WORDS for c in token.children)
+        )
+        if not (is_pronoun or is_descriptor):
+            continue
+        if is_pronoun and _refers_to_actor(token, sentence, entities):
+            continue
+        name = _antecedent_company(token, sentence, entities)
+        if name:
+            pick.add(name, True)
+            return
+
+
+def _refers_to_actor(pronoun: Token, sentence: Span, entities: ArticleEntities) -> bool:
+    """'the Commission said it would fine' - the pronoun is the government itself."""
+    if pronoun.lower_ in _POSSESSIVE_PRONOUNS and pronoun.head.dep_ in {"dobj", "pobj"}:
+        return False  # an agency does not act against its own products
+    for i in range(pronoun.i - 1, sentence.start - 1, -1):
+        if i in entities.company_at:
+            return False
+        if i in entities.actor_at:
+            return True
+    return False
+
+
+def _antecedent_company(token: Token, sentence: Span, entities: ArticleEntities) -> str | None:
+    for i in range(token.i - 1, sentence.start - 1, -1):
+        mention = entities.company_at.get(i)
+        if mention and mention.known and not entities.is_media(i):
+            return mention.name
+    earlier = [m for m in entities.companies if m.known and m.start < sentence.start]
+    recent_start = max(0, sentence.start - 80)
+    recent = [m for m in earlier if m.start >= recent_start]
+    topic = entities.topic_company(sentence.start)
+    if recent and topic not in {m.name for m in recent}:
+        return recent[-1].name
+    return topic
