@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.utils.text import slugify
 
 from timeline.models import Action, Actor, Article, Company, Deadline, Mention
+from timeline.services import action_refresh_search_text
 
 _counter = itertools.count(1)
 
@@ -124,12 +125,9 @@ def make_action(
 
 
 def refresh_search_text(action: Action) -> None:
-    """What the ingestion service stores for search: summary, actor, targets and their aliases, evidence."""
-    parts = [action.summary, action.actor_label]
-    parts += [f"{c.name} {' '.join(c.aliases)}" for c in action.targets.all()]
-    parts += list(action.mentions.values_list("sentence", flat=True))
-    Action.objects.filter(pk=action.pk).update(search_text="\n".join(parts))
-    action.search_text = "\n".join(parts)
+    """What the ingestion service stores for search, through the service itself."""
+    action_refresh_search_text(action=action)
+    action.refresh_from_db(fields=["search_text"])
 
 
 # A small, realistic timeline for screenshots and browser tests: (type, actor slug, target slugs,

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from timeline.fulltext import rank_search, text_search
 from timeline.models import Action, Actor, Company, Deadline
 
 ActionTarget = Action.targets.through
@@ -80,7 +81,10 @@ class ActionFilter(django_filters.FilterSet):
         label="Review state",
     )
     order = django_filters.ChoiceFilter(
-        choices=[("oldest", "Oldest first")], empty_label="Newest first", method="filter_order", label="Order"
+        choices=[("oldest", "Oldest first"), ("relevance", "Best match first (with a search)")],
+        empty_label="Newest first",
+        method="filter_order",
+        label="Order",
     )
 
     class Meta:
@@ -106,13 +110,14 @@ class ActionFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         if self._aggregating and (ids := self._text_matches(value)) is not None:
             return queryset.filter(id__in=ids)
-        return queryset.matching(value)
+        return text_search(queryset, value)
 
     def _text_matches(self, text: str) -> list[int] | None:
         """The ids the search matches, found once for all the aggregates (each would rescan the
         text); None when there are too many to pass as a list."""
         if not hasattr(self, "_matches"):
-            ids = list(Action.objects.matching(text).order_by().values_list("id", flat=True)[: TEXT_MATCH_LIST + 1])
+            matches = text_search(Action.objects.all(), text).order_by().values_list("id", flat=True)
+            ids = list(matches[: TEXT_MATCH_LIST + 1])
             self._matches = ids if len(ids) <= TEXT_MATCH_LIST else None
         return self._matches
 
@@ -151,6 +156,8 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.confirmed() if value == "confirmed" else queryset
 
     def filter_order(self, queryset, name, value):
+        if value == "relevance" and (text := self.chosen("q")):
+            return rank_search(queryset, text)  # ranked on PostgreSQL; newest first elsewhere
         return queryset.oldest_first() if value == "oldest" else queryset.newest_first()
 
     def queryset_ignoring(self, *names: str, keep_rejected: bool = False) -> QuerySet[Action]:

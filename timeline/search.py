@@ -53,7 +53,10 @@ class PeriodGroup:
 
 
 def period_of(action: Action) -> tuple[str, str]:
-    """The group an action falls under: its year when that is all we know, else its first month."""
+    """The group an action falls under: its year when that is all we know, else its first month
+    (or one "best matches" group when a full-text search ranked the list)."""
+    if getattr(action, "search_rank", None) is not None:
+        return "relevance", "Best matches"
     start = action.occurred_from
     if action.precision == Action.Precision.YEAR:
         return f"{start.year}", f"{start.year}"
