@@ -263,3 +263,15 @@ def test_entity_span_with_two_dates_keeps_both():
     spans = [(start, sentence.index(".", sentence.index("Sept.") + 5))]
     mentions = find_dates(sentence, SUN_2020_08_16, entity_spans=spans, prefer="future")
     assert [m.window.start for m in mentions] == [D(2020, 8, 14), D(2020, 9, 20)]
+
+
+def test_since_a_month_runs_up_to_publication():
+    """'Since March' is the whole stretch from March 1 to the publication day, not March alone."""
+    (mention,) = find_dates("Since March, the ministry has listed a dozen suppliers.", D(2024, 6, 21))
+    assert (mention.window.start, mention.window.end) == (D(2024, 3, 1), D(2024, 6, 21))
+
+
+def test_part_of_a_decade_is_a_few_years_not_the_decade():
+    """'the early 1990s' is 1990-1993 and 'the late 2010s' 2017-2019; a bare decade stays ten years."""
+    found = find_dates("Rules changed in the early 1990s, the late 2010s and the 1980s.", D(2024, 6, 21))
+    assert [(m.window.start.year, m.window.end.year) for m in found] == [(1990, 1993), (2017, 2019), (1980, 1989)]

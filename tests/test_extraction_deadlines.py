@@ -82,6 +82,16 @@ CASES = [
     ("Downloads fell in the last 90 days.", day(2025, 1, 19), D(2025, 1, 21), []),
     ("The president signed the order on Friday.", day(2020, 8, 14), D(2020, 8, 16), []),
     ("The 90-day ban was announced three days ago.", day(2020, 8, 13), D(2020, 8, 16), []),
+    # a period after a past event dates that event; a start that already happened is due nothing
+    ("Regulators fined the carrier two weeks after a deadly crash at its hub.", day(2024, 6, 20), D(2024, 6, 21),
+     []),
+    ("The ministry suspended the app two days after the platform removed a post.", day(2024, 6, 20),
+     D(2024, 6, 21), []),
+    ("The agency fined the bank over a probe which began in March.", day(2024, 2, 1), D(2024, 6, 21), []),
+    # a period counts from the start date its own clause gives; an ordinal day is a day
+    ("The waiver will be effective on June 20, 2024 and last an additional 60 days.", day(2024, 2, 1),
+     D(2024, 2, 2), [D(2024, 6, 20), D(2024, 8, 19)]),
+    ("The new limits on the firm are effective June 24th.", day(2024, 6, 20), D(2024, 6, 21), [D(2024, 6, 24)]),
 ]  # fmt: skip
 
 

@@ -282,3 +282,35 @@ def test_business_news_keeps_dated_government_acts_and_drops_undated_background(
     assert (revocation.window.start, revocation.window.end) == (D(2024, 7, 1), D(2024, 7, 31))
     (probe,) = of_type(result, "investigation")
     assert (probe.actor, probe.targets) == ("Chinese regulators", ["Micron"])
+
+
+def test_listing_on_a_blacklist_is_a_sanction_unless_the_list_controls_exports():
+    """'placed on a ... blacklist' by a defence ministry is a sanction; 'added to a trade blacklist' export control."""
+    gazetteer, media = gazetteer_from_seed_files(), media_from_seed_files()
+    (sanction,) = extract("On Monday ZTE was placed on a Pentagon investment blacklist.", D(2024, 6, 21), gazetteer,
+                          media=media).actions  # fmt: skip
+    assert (sanction.action_type, sanction.targets) == ("sanction", ["ZTE"])
+    (control,) = extract("On Monday ZTE was added to a U.S. trade blacklist.", D(2024, 6, 21), gazetteer,
+                         media=media).actions  # fmt: skip
+    assert control.action_type == "export_control"
+
+
+def test_they_and_the_two_companies_stand_for_every_company_just_named():
+    """A plural anaphor takes all the companies of the sentence that named them, not the nearest one."""
+    text = (
+        "The ministry put Lockheed Martin and Boeing on its unreliable entity list on Monday. "
+        "Senior managers of the two companies are barred from entering the country."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert all(set(a.targets) == {"Lockheed Martin", "Boeing"} for a in result.actions)
+    assert result.actions
+
+
+def test_an_undated_statement_retelling_the_news_day_act_is_not_a_second_action():
+    """'In a statement, the agency accused X' after an undated fine of the same day adds no action."""
+    text = (
+        "The Competition Bureau has fined Amazon $50 million for misleading shoppers.\n\n"
+        "In a statement, the bureau accused Amazon of hiding fees from customers."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert [a.action_type for a in result.actions] == ["sanction"]

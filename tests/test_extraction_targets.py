@@ -115,6 +115,32 @@ CASES = [
         {"Musical.ly"},
         id="acquired-company",
     ),
+    pytest.param(
+        "The ministry announced on Monday the inclusion of two firms on its unreliable entity list. "
+        "The two firms are Lockheed Martin and Boeing.",
+        {"Lockheed Martin", "Boeing"},
+        set(),
+        id="plural-noun-named-in-the-next-sentence",
+    ),
+    pytest.param(
+        "Washington imposed sanctions on Tuesday on Moscow's biggest lenders. Officials gave no more details. "
+        "The Treasury moved against the country's biggest lenders, Sberbank and VTB, to cut them off.",
+        {"Sberbank", "VTB"},
+        set(),
+        id="plural-noun-named-later-with-the-same-noun",
+    ),
+    pytest.param(
+        "The regulator compared its lawsuit against Amazon to the earlier lawsuit against Alibaba.",
+        {"Amazon"},
+        {"Alibaba"},
+        id="company-in-a-comparison",
+    ),
+    pytest.param(
+        "The Commerce Department extended the Temporary General License for Huawei by 90 days on Monday.",
+        {"Huawei"},
+        {"Temporary General License"},
+        id="legal-instrument-is-no-company",
+    ),
 ]
 
 

@@ -223,9 +223,11 @@ def _resolve_year_range(m: re.Match[str], published: dt.date, anchor: dt.date, p
 
 def _resolve_decade(m: re.Match[str], published: dt.date, anchor: dt.date, prefer: Prefer):
     decade = int(m["decade"])
-    return (dt.date(decade, 1, 1), dt.date(decade + 9, 12, 31)), "year"
+    first, last = _PART_OF_DECADE.get(_group(m, "part").lower(), (0, 9))  # "the early 2000s": 2000-2003
+    return (dt.date(decade + first, 1, 1), dt.date(decade + last, 12, 31)), "year"
 
 
+_PART_OF_DECADE = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
 _PART_OF_YEAR = {"early": (1, 4), "beginning": (1, 3), "start": (1, 3), "mid": (5, 8),
                  "middle": (5, 8), "late": (9, 12), "end": (10, 12)}  # fmt: skip
 _PART_OF_MONTH = {"early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20),
@@ -410,7 +412,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (_compile(r"\((?P<date>" + _YEAR + r")\)"), _resolve_year),
     (_compile(r"(?<![$#\d.,])\b(?P<date>" + _YEAR + r")(?='s\b|\s+(?i:" + _YEAR_NOUNS + r")\b)"),
      _resolve_year),
-    (_compile(r"(?i:\b(?:the\s+)?(?:early\s+|late\s+|mid-?)?)(?P<decade>(?:19|20)\d0)'?s\b"), _resolve_decade),
+    (_compile(r"(?i:\b(?:the\s+)?(?:(?P<part>early|late|mid)(?:\s+|-))?)(?P<decade>(?:19|20)\d0)'?s\b"), _resolve_decade),
     (_compile(_PART_OF +
               r"(?:(?i:the\s+)?" + _YEAR + r"|" + _REL + r")\b"), _resolve_part_of_year),
     (_compile(_PART_OF +
@@ -543,7 +545,20 @@ def find_dates_anchored(
         window = _normalize(phrase, published, anchor, prefer)
         if window is not None:
             mentions.append(DateMention(begin, finish, window))
-    return _longest_without_overlap(mentions)
+    return [_since_runs_on(m, text, published) for m in _longest_without_overlap(mentions)]
+
+
+_SINCE_BEFORE = re.compile(r"(?i)\bsince\s*$")
+
+
+def _since_runs_on(mention: DateMention, text: str, published: dt.date) -> DateMention:
+    """'Since May' is a period from the start of May up to publication, not May alone."""
+    window = mention.window
+    opens = _SINCE_BEFORE.search(text[: mention.start]) or window.phrase.lower().startswith("since ")
+    if not opens or window.precision not in {"month", "day"} or window.start > published or window.end >= published:
+        return mention  # "since 2018" keeps naming its year
+    precision: Precision = "week" if (published - window.start).days <= 7 else "month"
+    return DateMention(mention.start, mention.end, DateWindow(window.start, published, precision, window.phrase))
 
 
 def find_dates(

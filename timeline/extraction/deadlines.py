@@ -52,6 +52,13 @@ _HYPOTHETICAL_BEFORE = re.compile(r"(?i)\b(?:possible|potential|optional)\b[^,;]
 _NOT_A_DEADLINE_AFTER = re.compile(
     r"(?i)^(?:-old|\s+old|\s+ago|\s+earlier|\s+later|\s+before|\s+prior|\s+long|\s+apart|\s+in\s+prison)\b"
 )
+# "90 days after the order", "30 days from publication": the clock starts at an act or a date.
+_CLOCK_START_AFTER = re.compile(
+    r"(?i)^\s*(?:after|from|following)\s+(?:(?:the|its|this|that|their|his|her|a|an)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:order|orders|decision|ruling|date|day|notice|notification|publication|enactment|"
+    r"signing|entry|effective|announcement|designation|listing|law|rule|act|judgment|receipt|service|"
+    r"issuance|filing|deadline|(?-i:[A-Z])[a-z]{2,}\.?\s+\d)"
+)
 _WITHIN_BEFORE = re.compile(r"(?i)\b(?:within|no later than|not later than|up to)(?:\s+the\s+next)?\s*$")
 _OF_AFTER = re.compile(r"(?i)^\s+of\b")
 _HOURS = re.compile(r"(?i)hour")
@@ -81,7 +88,7 @@ _FUTURE_CUE = re.compile(
 )
 _PAST_CUE = re.compile(
     r"(?i)\b(?:took\s+effect|went\s+into\s+effect|came\s+into\s+force|became\s+effective|expired|"
-    r"lapsed|began|started|ended|(?:was|were|had\s+been)\s+(?:(?:set|scheduled|due|slated|supposed|expected)\s+)?"
+    r"lapsed|ended|(?:was|were|had\s+been)\s+(?:(?:set|scheduled|due|slated|supposed|expected)\s+)?"
     r"to\s+(?:take\s+effect|go\s+into\s+effect|begin|start|expire))" + _TIME_OF_DAY
 )
 _STARTS_CUE = re.compile(r"(?i)\b(?:effective|beginning|starting|as of|effect|force|began|started)\b")
@@ -186,9 +193,31 @@ def _sets_a_period(sentence: str, match: re.Match[str]) -> bool:
         or _HOURS.search(match["unit"])
     ):
         return False
+    if re.match(r"(?i)^\s*(?:after|following)\b", after) and not _CLOCK_START_AFTER.match(after):
+        return False  # "two weeks after a deadly border clash" dates a past event, it sets nothing
     if "-" in match["joint"]:
         return bool(_DEADLINE_AFTER.match(after))  # "a 90-day ban" sets a length, "a 90-day deadline" a due date
     return bool(within or _GRANTING_BEFORE.search(before) or _DEADLINE_AFTER.match(after))
+
+
+_EFFECT_CUE_BEFORE = re.compile(
+    r"(?i)\b(?:effective|beginning|starting|(?:takes?|took|taking)\s+effect)(?:\s+(?:on|from|as\s+of))?\s*$"
+)
+_SAME_CLAUSE_LINK = re.compile(r"(?i)^[^,;.]{0,40}$")
+
+
+def _effect_date_before(sentence: str, start: int, mentions: Sequence[DateMention]) -> DateMention | None:
+    """The start date a period runs from when the clause gives it first: "effective on
+    August 1 and last an additional 90 days"."""
+    for mention in reversed(mentions):
+        if mention.end > start or mention.window.precision != "day":
+            continue
+        if _SAME_CLAUSE_LINK.match(sentence[mention.end : start]) and _EFFECT_CUE_BEFORE.search(
+            sentence[max(0, mention.start - 40) : mention.start]
+        ):
+            return mention
+        return None
+    return None
 
 
 def _duration_deadlines(
@@ -209,6 +238,11 @@ def _duration_deadlines(
             is_deadline = "deadline" in link or _EARLIER_DEADLINE_AFTER.match(sentence[named.end :])
             note = f"the original deadline {counted_from.isoformat()}" if is_deadline else counted_from.isoformat()
             used.add(named.start)
+        elif (start_day := _effect_date_before(sentence, start, mentions)) is not None:
+            counted_from, note = (
+                start_day.window.end,
+                start_day.window.end.isoformat(),
+            )  # "effective on X and last 90 days"
         elif is_extension:
             earlier = next((m for m in mentions if m.start >= end and m.window.precision == "day"
                             and _EARLIER_DEADLINE_AFTER.match(sentence[m.end :])), None)  # fmt: skip

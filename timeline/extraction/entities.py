@@ -38,6 +38,8 @@ _LEGAL_WORDS = {
     "nv", "se", "gmbh", "lab", "labs", "pte", "pte.", "jsc", "pjsc", "incorporated", ",",
 }  # fmt: skip
 _LEGAL_PREFIXES = {"AO", "OOO", "PAO", "PJSC", "JSC", "OAO", "ZAO"}
+# Words of a legal form spelled out: "Public Joint Stock Company" alone names no company.
+_SPELLED_FORM_WORDS = {"public", "private", "joint", "stock", "open", "closed", "limited", "liability", "company"}
 _LEGAL_FORMS = {
     "inc", "inc.", "ltd", "ltd.", "limited", "llc", "corp", "corp.", "corporation", "plc", "gmbh", "ag", "sa",
     "s.a.", "nv", "n.v.", "bv", "b.v.", "ou", "o\u00fc", "as", "oy", "oyj", "srl", "spa", "kg", "sas", "sarl",
@@ -55,10 +57,12 @@ _UNKNOWN_COMPANY = re.compile(
 )
 _COUNTRY_LABELS = {"GPE"}
 _TRAILING_FUNCTION_WORDS = re.compile(r"(?:\s+(?:of|the|and|for|in|on|to))+$")
-# Names of documents, programs and funds: "the ... Order", "Universal Service Fund".
+# Names of documents, programs and funds: "the ... Order", "Universal Service Fund",
+# "Temporary General License": legal instruments are never companies.
 _DOCUMENT_NAME = re.compile(
     r"\b(?:Order|Act|Rule|Rules|Notice|Determination|List|Programs?|Fund|Docket|Report|Rulemaking|"
-    r"Regulations?|Directive|Decision|Law|Bill|Through|No)\.?$"
+    r"Regulations?|Directive|Decision|Law|Bill|Through|No|Licen[cs]es?|Authori[sz]ations?|Exemptions?|"
+    r"Waivers?|Permits?|Guidance|Orders?)\.?$"
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her"}
 
@@ -149,6 +153,8 @@ class ArticleEntities:
             return
         if _DOCUMENT_NAME.search(text) or text.lower() in GENERIC_ACTOR_WORDS:
             return
+        if all(word in _SPELLED_FORM_WORDS | _LEGAL_WORDS for word in text.lower().split()):
+            return  # "Public Joint Stock Company" before the name it belongs to
         if text in COUNTRY_NAMES:
             self.actors.append(ActorMention(ent.start, ent.end, text, "country", known=False))
             return
@@ -180,6 +186,8 @@ class ArticleEntities:
             ):
                 span = span[1:]
             if any(i in taken for i in range(span.start, span.end)) or GOVERNMENT_WORDS.search(span.text):
+                continue
+            if all(t.lower_ in _SPELLED_FORM_WORDS | _LEGAL_WORDS for t in span):
                 continue
             self.companies = [m for m in self.companies if not (m.weak and m.start < span.end and span.start < m.end)]
             self.companies.append(CompanyMention(span.start, span.end, span.text.rstrip(", "), known=False))

@@ -6,7 +6,8 @@ Promises: `merge_events(events)` walks the events in article order and returns `
 - an official's quote that only names companies joins that official's statement just before;
 - two events of one type family (an executive order and the divestment it orders count as
   one family) with overlapping targets and compatible dates are one action;
-- a statement that only announces an act told in full elsewhere on the same day is dropped;
+- a statement that only announces an act told in full elsewhere on the same day (its own date
+  or the article's news day) is dropped;
 - events left with no company target are dropped.
 The evidence kept is the best-dated, most explicit mention.
 """
@@ -191,7 +192,7 @@ def _drop_announcing_statements(drafts: list[Draft]) -> list[Draft]:
             and set(draft.targets) <= set(other.targets)
             and other.window.start <= draft.window.end
             and draft.window.start <= other.window.end
-            and other.date_own
+            and (other.date_own or any(e.date_sure for e in other.events))
             for other in drafts
         ):
             continue

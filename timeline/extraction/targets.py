@@ -5,6 +5,7 @@ Promises: `pick_targets` returns the companies in an event's own clause except
 - buyers and partners: "Microsoft is in talks to buy TikTok", "in talks with Oracle",
   "a deal with X", "sell TikTok to Oracle", "X's bid", and what is acquired ("acquisition of X");
 - app stores: "not available for download in the Apple and Google app stores";
+- companies only compared with ("likened its case against A to the case against B" -> A);
 - companies in a background phrase that does not hold the trigger ("following his latest
   move against ByteDance");
 - the one who merely identifies another: "TikTok's parent company, ByteDance" -> ByteDance,
@@ -12,7 +13,9 @@ Promises: `pick_targets` returns the companies in an event's own clause except
 and adds owners for "the Chinese owners of TikTok" (TikTok and ByteDance). An organization the
 gazetteer does not know counts only with a legal form or as the direct object of the trigger
 ("sanctions on Kunlun Shipping Company Limited"). With no company named, "its", "it" and
-"the company"/"the app" stand for the company last named or the article's topic.
+"the company"/"the app" stand for the company last named or the article's topic; a plural
+("the two companies", "they") for all companies of the latest sentence naming several; and
+"Russia's two largest banks" for the companies a nearby sentence names with the same noun.
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ _IDENTIFYING_NOUNS = {"parent", "owner", "subsidiary", "unit", "affiliate"}
 _POSSESSIVE_PRONOUNS = {"its", "their"}
 _OBJECT_PRONOUNS = {"it", "them"}
 _ARTICLE_WORDS = {"the", "this", "that", "these", "those"}
+# Plural nouns that stand for companies named elsewhere: "the two companies", "its largest banks".
+_PLURAL_COMPANY_NOUNS = {
+    "companies", "firms", "banks", "lenders", "institutions", "enterprises", "entities", "corporations",
+    "businesses", "groups", "operators", "carriers", "makers", "manufacturers", "suppliers", "platforms",
+    "apps", "subsidiaries", "affiliates", "exchanges", "insurers", "airlines", "chipmakers", "giants",
+}  # fmt: skip
+_PLURAL_PRONOUNS = {"they", "them", "their"}
+_LOOK_AHEAD_SENTENCES = 6
 
 
 @dataclass
@@ -72,6 +83,7 @@ def event_scope(anchor: Token, other_anchors: list[Token]) -> set[int]:
 def pick_targets(sentence: Span, scope: set[int], triggers: list[Trigger], entities: ArticleEntities) -> TargetPick:
     pick = TargetPick()
     trigger_tokens = {t.token.i for t in triggers}
+    scope = _without_comparisons(scope, triggers)
     background_ok = any(in_background_phrase(t.token) for t in triggers)
     for mention in entities.companies_in(sentence.start, sentence.end):
         if not any(i in scope for i in range(mention.start, mention.end)):
@@ -91,8 +103,86 @@ def pick_targets(sentence: Span, scope: set[int], triggers: list[Trigger], entit
             if name:
                 pick.add(name, True)
     if not pick.targets:
+        _add_named_elsewhere(sentence, scope, entities, pick)
+    if not pick.targets:
         _add_referred_company(sentence, scope, entities, pick)
     return pick
+
+
+def _add_named_elsewhere(sentence: Span, scope: set[int], entities: ArticleEntities, pick: TargetPick) -> None:
+    """'sanctions on Russia's two largest financial institutions': the companies a later sentence
+    names with the same noun ("... financial institutions, Sberbank and VTB"), or "The two
+    companies are X and Y" right after; failing that, all companies of the sentence before."""
+    plural = next((sentence.doc[i] for i in sorted(scope) if _plural_company_noun(sentence.doc[i])), None)
+    if plural is None:
+        return
+    later = [s for s in sentence.doc.sents if s.start >= sentence.end and _substantive(s)][:_LOOK_AHEAD_SENTENCES]
+    for n, other in enumerate(later):
+        names = _named_companies(other, entities)
+        same_noun = any(t.lower_ == plural.lower_ for t in other)
+        if names and (same_noun or (n == 0 and len(names) >= 2)):
+            for mention in names:
+                pick.add(mention.name, mention.known)
+            return
+    earlier = [s for s in sentence.doc.sents if s.end <= sentence.start][-2:]
+    for other in reversed(earlier):
+        names = _named_companies(other, entities)
+        if len(names) >= 2:
+            for mention in names:
+                pick.add(mention.name, mention.known)
+            return
+
+
+def _substantive(sentence: Span) -> bool:
+    """A sentence with a few words, not a stray quotation mark or a lone line break."""
+    return sum(t.is_alpha for t in sentence) >= 3
+
+
+def _plural_company_noun(token: Token) -> bool:
+    """'two companies', 'the banks', "Russia's largest lenders": counted or definite."""
+    if token.lower_ not in _PLURAL_COMPANY_NOUNS or token.tag_ != "NNS":
+        return False
+    return any(c.dep_ in {"nummod", "poss"} or (c.dep_ == "det" and c.lower_ in _ARTICLE_WORDS) for c in token.children)
+
+
+def _named_companies(sentence: Span, entities: ArticleEntities) -> list[CompanyMention]:
+    return [
+        m
+        for m in entities.companies_in(sentence.start, sentence.end)
+        if not m.weak and not any(entities.is_media(i) for i in range(m.start, m.end))
+    ]
+
+
+_COMPARING_LEMMAS = {"liken", "compare", "equate", "similar", "comparable", "akin", "analogous"}
+
+
+def _comparison_phrase(token: Token) -> Token | None:
+    """The 'to X' of "likened its case to X", "similar to X", or 'like X' holding the token."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ == "prep" and (
+            node.lower_ in {"like", "unlike"}
+            or (node.lower_ in {"to", "with"} and node.head.lemma_ in _COMPARING_LEMMAS)
+        ):
+            return node
+        node = node.head
+    return None
+
+
+def _without_comparisons(scope: set[int], triggers: list[Trigger]) -> set[int]:
+    """An act told through a comparison is about what it compares to; an act told outside one
+    is not about what it is compared with ("likened its case against A to the case against B")."""
+    doc_tokens = [t.token for t in triggers]
+    if not doc_tokens:
+        return scope
+    inside = [p for p in (_comparison_phrase(t) for t in doc_tokens) if p is not None]
+    if inside and len(inside) == len(doc_tokens):
+        return scope & {t.i for p in inside for t in p.subtree}
+    doc = doc_tokens[0].doc
+    phrases = {p.i for p in (_comparison_phrase(doc[i]) for i in scope) if p is not None}
+    # "compared with the penalty the Commission imposed on Apple" tells an act of its own
+    plain = [doc[i] for i in phrases if not any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[i].subtree)]
+    return scope - {t.i for p in plain for t in p.subtree}
 
 
 def _pronoun_arguments(sentence: Span, trigger_tokens: set[int]) -> list[Token]:
@@ -251,10 +341,28 @@ def _add_referred_company(sentence: Span, scope: set[int], entities: ArticleEnti
             continue
         if is_pronoun and _refers_to_actor(token, sentence, entities):
             continue
+        if token.lower_ in _PLURAL_PRONOUNS or _plural_company_noun(token):
+            several = _latest_several(sentence, entities)
+            if several:
+                for mention in several:
+                    pick.add(mention.name, mention.known)
+                return
         name = _antecedent_company(token, sentence, entities)
         if name:
             pick.add(name, True)
             return
+
+
+def _latest_several(sentence: Span, entities: ArticleEntities) -> list[CompanyMention]:
+    """The companies of the latest earlier sentence that names two or more: what "they" and
+    "the two companies" stand for."""
+    earlier = [s for s in sentence.doc.sents if s.end <= sentence.start][-3:]
+    for other in reversed(earlier):
+        names = _named_companies(other, entities)
+        if names:
+            distinct = {m.name for m in names}
+            return names if len(distinct) >= 2 else []
+    return []
 
 
 def _refers_to_actor(pronoun: Token, sentence: Span, entities: ArticleEntities) -> bool:
