@@ -13,50 +13,23 @@ from collections.abc import Iterable
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from timeline.fulltext import rank_search, text_search
-from timeline.models import Action, Actor, Company, Deadline
+from timeline.models import Action, Actor, Company
 
 ActionTarget = Action.targets.through
 
-# Ownership trees are shallow (group → company → brand); deeper ones would need another level here.
-SUBSIDIARY_DEPTH = 4
 # Up to this many search matches, the aggregates take them as a list of ids instead of searching again.
 TEXT_MATCH_LIST = 5000
-# From this many action–company links on, a company filter walks the actions instead (see actions_targeting).
+# From this many action–company links on, a company filter walks the actions instead (ActionQuerySet.targeting).
 BROAD_COMPANY_LINKS = 500
-
-
-def with_subsidiaries(company_ids: Iterable[int]) -> list[int]:
-    """These companies and every company below them, down to SUBSIDIARY_DEPTH levels, in one query."""
-    ids = list(company_ids)
-    condition = Q(id__in=ids)
-    path = "parent"
-    for _ in range(SUBSIDIARY_DEPTH):
-        condition |= Q(**{f"{path}__in": ids})
-        path += "__parent"
-    return list(Company.objects.filter(condition).values_list("id", flat=True))
 
 
 def is_broad(company_ids: Iterable[int]) -> bool:
     """Whether these companies are named by so many actions that a page of them is found sooner by
     walking all actions newest first than by collecting and sorting theirs (one index-only count)."""
     return ActionTarget.objects.filter(company_id__in=list(company_ids)).count() >= BROAD_COMPANY_LINKS
-
-
-def actions_targeting(
-    queryset: QuerySet[Action], company_ids: Iterable[int], *, broad: bool = False
-) -> QuerySet[Action]:
-    """Actions against any of these companies, without a join or DISTINCT.
-
-    `id IN (their links)` suits a few actions; for a broad choice, EXISTS lets SQLite walk the
-    date index and stop at a page, where IN would read and sort every one of, say, 17,000 rows.
-    """
-    links = ActionTarget.objects.filter(company_id__in=list(company_ids))
-    if broad:
-        return queryset.filter(Exists(links.filter(action_id=OuterRef("pk"))))
-    return queryset.filter(id__in=links.values("action_id"))
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -126,10 +99,11 @@ class ActionFilter(django_filters.FilterSet):
             return queryset
         if not hasattr(self, "_target_ids"):  # facets filter by company several times: expand once
             chosen = [c.pk for c in companies]
-            self._target_ids = with_subsidiaries(chosen) if self.form.cleaned_data.get("subsidiaries") else chosen
+            family = self.form.cleaned_data.get("subsidiaries")
+            self._target_ids = Company.objects.family_ids(chosen) if family else chosen
             self._targets_broad = is_broad(self._target_ids)
         # EXISTS finds a page sooner; an aggregate reads every match anyway, and IN reads fewer rows.
-        return actions_targeting(queryset, self._target_ids, broad=self._targets_broad and not self._aggregating)
+        return queryset.targeting(self._target_ids, broad=self._targets_broad and not self._aggregating)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by filter_companies
@@ -149,8 +123,7 @@ class ActionFilter(django_filters.FilterSet):
     def filter_deadline(self, queryset, name, wanted):
         if not wanted:
             return queryset
-        # EXISTS rather than a join, so no DISTINCT is needed (the model's with_deadline() joins).
-        return queryset.filter(Exists(Deadline.objects.filter(action=OuterRef("pk"))))
+        return queryset.with_deadline()
 
     def filter_review(self, queryset, name, value):
         return queryset.confirmed() if value == "confirmed" else queryset

@@ -10,32 +10,30 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+
+# Ownership trees are shallow (group → company → brand); deeper ones would need another level here.
+SUBSIDIARY_DEPTH = 4
 
 
 class CompanyQuerySet(models.QuerySet):
-    def with_subsidiaries(self) -> CompanyQuerySet:
-        """These companies and every company below them in the ownership tree."""
-        ids = set(self.values_list("id", flat=True))
-        frontier = set(ids)
-        while frontier:  # ownership trees are shallow: a few queries at most
-            frontier = set(
-                Company.objects.filter(parent_id__in=frontier)
-                .exclude(id__in=ids)
-                .values_list("id", flat=True)
-            )
-            ids |= frontier
-        return Company.objects.filter(id__in=ids)
+    def family_ids(self, company_ids: Iterable[int]) -> list[int]:
+        """These companies and every company below them, down to SUBSIDIARY_DEPTH levels, in one query."""
+        ids = list(company_ids)
+        condition = Q(id__in=ids)
+        path = "parent"
+        for _ in range(SUBSIDIARY_DEPTH):
+            condition |= Q(**{f"{path}__in": ids})
+            path += "__parent"
+        return list(self.filter(condition).values_list("id", flat=True))
 
 
 class Company(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     aliases = models.JSONField(default=list, blank=True, help_text="Other names the press uses, one per entry.")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries")
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     sector = models.CharField(max_length=80, blank=True)
     needs_review = models.BooleanField(
@@ -147,11 +145,16 @@ class ActionQuerySet(models.QuerySet):
     def confirmed(self) -> ActionQuerySet:
         return self.filter(review_state__in=[Action.Review.CONFIRMED, Action.Review.EDITED])
 
-    def targeting(self, companies: Iterable[Company], *, include_subsidiaries: bool = False) -> ActionQuerySet:
-        chosen = Company.objects.filter(pk__in=[c.pk for c in companies])
-        if include_subsidiaries:
-            chosen = chosen.with_subsidiaries()
-        return self.filter(targets__in=chosen).distinct()
+    def targeting(self, company_ids: Iterable[int], *, broad: bool = False) -> ActionQuerySet:
+        """Actions against any of these companies, without a join or DISTINCT.
+
+        `id IN (their links)` suits a few actions; for a broad choice, EXISTS lets SQLite walk the
+        date index and stop at a page, where IN would read and sort every one of, say, 17,000 rows.
+        """
+        links = Action.targets.through.objects.filter(company_id__in=list(company_ids))
+        if broad:
+            return self.filter(Exists(links.filter(action_id=OuterRef("pk"))))
+        return self.filter(id__in=links.values("action_id"))
 
     def by_actor(self, actor: Actor) -> ActionQuerySet:
         return self.filter(actor=actor)
@@ -169,7 +172,8 @@ class ActionQuerySet(models.QuerySet):
         return qs
 
     def with_deadline(self) -> ActionQuerySet:
-        return self.filter(deadlines__isnull=False).distinct()
+        # EXISTS rather than a join, so no DISTINCT is needed.
+        return self.filter(Exists(Deadline.objects.filter(action=OuterRef("pk"))))
 
     def matching(self, text: str) -> ActionQuerySet:
         """Plain substring search; the PostgreSQL path ranks with full-text search (see search.py)."""
@@ -272,7 +276,9 @@ class Deadline(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="deadlines")
     due_on = models.DateField()
     what = models.CharField(max_length=300, blank=True)
-    derivation = models.CharField(max_length=300, blank=True, help_text='How it was worked out: "90 days after 2020-08-14".')
+    derivation = models.CharField(
+        max_length=300, blank=True, help_text='How it was worked out: "90 days after 2020-08-14".'
+    )
 
     class Meta:
         ordering = ["due_on"]
@@ -295,9 +301,7 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["article__published_on", "start_char"]
-        constraints = [
-            models.UniqueConstraint(fields=["action", "article", "start_char"], name="mention_unique_place")
-        ]
+        constraints = [models.UniqueConstraint(fields=["action", "article", "start_char"], name="mention_unique_place")]
 
     def __str__(self) -> str:
         return self.sentence[:80]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from timeline.filters import ActionFilter, actions_targeting, is_broad, with_subsidiaries
+from timeline.filters import ActionFilter, is_broad
 from timeline.models import Action, Article, Company
 from timeline.search import (
     facet_counts,
@@ -89,8 +89,8 @@ def action_detail(request: HttpRequest, pk: int) -> TemplateResponse:
 def company_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
     subsidiaries = list(company.subsidiaries.order_by("name"))
-    company_ids = with_subsidiaries([company.pk])
-    actions = actions_targeting(Action.objects.visible(), company_ids, broad=is_broad(company_ids)).newest_first()
+    company_ids = Company.objects.family_ids([company.pk])
+    actions = Action.objects.visible().targeting(company_ids, broad=is_broad(company_ids)).newest_first()
     total = actions.count()
     shown = list(actions.for_listing()[:COMPANY_PAGE_SIZE])
     for action in shown:
