@@ -247,7 +247,7 @@ class Action(models.Model):
         ordering = ["-occurred_from", "-id"]
         indexes = [
             models.Index(fields=["occurred_from", "id"], name="action_from_idx"),
-            models.Index(fields=["action_type", "occurred_from"], name="action_type_from_idx"),
+            models.Index(fields=["action_type", "occurred_from", "occurred_to"], name="action_type_window_idx"),
             models.Index(fields=["review_state", "occurred_from"], name="action_review_from_idx"),
             models.Index(fields=["created_at"], name="action_created_idx"),
         ]

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand (`.venv/bin/python benchmarks/<name>.py`), never timed in tests."""
