@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if background:
             services.articles_enqueue_extraction(articles=Article.objects.filter(pk__in=new_ids))
         elif new_ids:
-            self._extract(new_ids, max(1, batch_size), tally)
+            self._extract(new_ids, max(1, batch_size), tally, show_progress=options["verbosity"] > 0)
         queued = " (extraction queued for the worker)" if background and new_ids else ""
         self.stdout.write(
             f"Imported {tally.imported}{queued}, duplicates {tally.duplicates}, refused {tally.refused}, "
@@ -113,10 +113,11 @@ class Command(BaseCommand):
         tally.refused += 1
         self.stderr.write(self.style.ERROR(f"{label}: refused: {reason}"))
 
-    def _extract(self, article_ids: list[int], batch_size: int, tally: Tally) -> None:
+    def _extract(self, article_ids: list[int], batch_size: int, tally: Tally, *, show_progress: bool) -> None:
         """Extract here, batch by batch, retrying failures as the worker would."""
         titles = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "title"))
-        bar = tqdm(total=len(article_ids), unit="article", desc="Extracting", file=sys.stderr, disable=None)
+        # Shown in logs too (not only on a terminal): a long import should say how far it got.
+        bar = tqdm(total=len(article_ids), unit="article", desc="Extracting", file=sys.stderr, disable=not show_progress)
 
         def settled(article: Article, verdict: str) -> None:
             if verdict != "retry":
