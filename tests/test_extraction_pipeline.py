@@ -236,6 +236,30 @@ def test_cli_prints_json_lines_for_several_paths(tmp_path):
             D(2024, 6, 19),
             id="dma-gatekeepers",
         ),
+        pytest.param(
+            "Japan on Tuesday banned Huawei phones from state offices, the Ministry of Internal Affairs said.",
+            "ban",
+            "Ministry of Internal Affairs",
+            ["Huawei"],
+            D(2024, 6, 18),
+            id="ministry-speaking-for-its-country",
+        ),
+        pytest.param(
+            "European Union regulators fined Meta on Tuesday over its classified ads service.",
+            "sanction",
+            "European Commission",
+            ["Meta"],
+            D(2024, 6, 18),
+            id="eu-regulators-are-the-commission",
+        ),
+        pytest.param(
+            "The Kremlin on Tuesday prohibited managers of Lockheed Martin from entering Russia.",
+            "sanction",
+            "Kremlin",
+            ["Lockheed Martin"],
+            D(2024, 6, 18),
+            id="entry-ban-is-a-sanction",
+        ),
     ],
 )
 def test_one_sentence_actions_of_other_governments(sentence, action_type, actor, targets, day):
@@ -314,3 +338,110 @@ def test_an_undated_statement_retelling_the_news_day_act_is_not_a_second_action(
     )
     result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
     assert [a.action_type for a in result.actions] == ["sanction"]
+
+
+def test_a_regulator_described_not_named_is_the_body_the_article_names():
+    """'Britain's competition watchdog' is the Competition and Markets Authority named later."""
+    text = (
+        "Britain's competition watchdog on Tuesday moved to block Lenovo's purchase of Xiaomi. "
+        "The Competition and Markets Authority said the deal would harm shoppers."
+    )
+    (action,) = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files()).actions
+    assert (action.action_type, action.actor) == ("ban", "Competition and Markets Authority")
+    assert action.targets == ["Lenovo", "Xiaomi"]
+
+
+def test_a_licence_extension_is_an_export_control_of_its_own():
+    """Extending a general licence after an Entity List listing is a second export-control act."""
+    text = (
+        "On Monday the Commerce Department added ZTE to the Entity List. "
+        "The Bureau of Industry and Security also said on Monday it will extend a general license for ZTE "
+        "customers by 90 days."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert [a.action_type for a in result.actions] == ["export_control", "export_control"]
+    assert [d.due_on for d in result.actions[1].deadlines] == [D(2024, 9, 15)]
+
+
+def test_obliging_banks_to_cut_a_company_off_is_a_measure_with_its_own_deadline():
+    text = (
+        "The Treasury Department sanctioned Gazprombank on Monday. "
+        "OFAC is requiring American lenders to close all Gazprombank accounts within 45 days."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert [a.action_type for a in result.actions] == ["sanction", "sanction"]
+    assert result.actions[0].deadlines == []
+    assert [d.due_on for d in result.actions[1].deadlines] == [D(2024, 8, 1)]
+
+
+def test_a_law_named_inside_a_ruling_takes_effect_as_an_act_of_its_own():
+    """'The ban takes effect on <date>' after a court upheld 'a law banning X' dates the law."""
+    text = (
+        "A federal appeals court on Monday upheld a law banning Temu from government phones. "
+        "The ban takes effect on July 1, officials said."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    by_type = {a.action_type: a for a in result.actions}
+    assert set(by_type) == {"court_ruling", "legislation"}
+    assert by_type["court_ruling"].deadlines == []
+    law = by_type["legislation"]
+    assert (law.window.start, law.targets) == (D(2024, 7, 1), ["Temu"])
+    assert [d.due_on for d in law.deadlines] == [D(2024, 7, 1)]
+
+
+def test_an_act_only_judged_necessary_is_not_taken():
+    text = "Lawmakers said on Monday that a divestiture of Temu is necessary."
+    assert extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files()).actions == []
+
+
+def test_sentences_going_on_with_a_story_keep_the_day_it_opened_with():
+    """'On <day>, X ... . X also ... . In addition, ...' all happened on that day."""
+    text = (
+        "On March 4, 2024, OFAC designated Sovcomflot for evading the price cap. "
+        "OFAC also designated Unisoc for supplying drones. "
+        "In addition, the Commerce Department added Xiaomi to the Entity List. "
+    )
+    result = extract(text, D(2024, 3, 20), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert [(a.window.start, a.window.end) for a in result.actions] == [(D(2024, 3, 4), D(2024, 3, 4))] * 3
+
+
+def test_a_later_undated_sentence_without_a_continuation_keeps_a_vague_window():
+    text = "On March 4, 2024, OFAC designated Sovcomflot. The Commerce Department added Xiaomi to the Entity List."
+    result = extract(text, D(2024, 3, 20), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert (result.actions[1].window.start, result.actions[1].window.end) == (D(2024, 3, 4), D(2024, 3, 20))
+
+
+def test_the_ministry_a_country_speaks_through_is_the_actor_once_named():
+    text = (
+        "The Ministry of Electronics and Information Technology issued new rules on Friday. "
+        "India on Monday banned 40 apps including Temu, the ministry said."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert [(a.action_type, a.actor) for a in result.actions] == [
+        ("ban", "Ministry of Electronics and Information Technology")
+    ]
+    alone = extract(
+        "India on Monday banned 40 apps including Temu, the ministry said.",
+        D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files(),
+    )  # fmt: skip
+    assert [a.actor for a in alone.actions] == ["India"]
+
+
+def test_a_next_sentence_about_the_same_licence_sets_its_deadline():
+    """'This license will ... last 60 days' after the licence was extended dates its end."""
+    text = (
+        "The Bureau of Industry and Security said on Monday it will extend a general license for ZTE customers. "
+        "This license will be effective on June 17, 2024 and last an additional 60 days."
+    )
+    result = extract(text, D(2024, 6, 21), gazetteer_from_seed_files(), media=media_from_seed_files())
+    (action,) = result.actions
+    assert action.action_type == "export_control"
+    assert [d.due_on for d in action.deadlines] == [D(2024, 8, 16)]
+
+
+@pytest.mark.parametrize("phrase", ["on Friday", "last week", "in March"])
+def test_a_publication_date_at_the_calendar_edge_does_not_break_date_reading(phrase):
+    """Counting back from 1 January of year 1 leaves the calendar: the phrase is dropped, not fatal."""
+    text = f"{phrase} The Commerce Department banned Huawei."
+    result = extract(text, D(1, 1, 1), gazetteer_from_seed_files(), media=media_from_seed_files())
+    assert all(a.window.start <= D(1, 1, 1) for a in result.actions)

@@ -141,6 +141,30 @@ CASES = [
         {"Temporary General License"},
         id="legal-instrument-is-no-company",
     ),
+    pytest.param(
+        "The competition authority on Tuesday blocked Microsoft's planned takeover of Nintendo.",
+        {"Microsoft", "Nintendo"},
+        set(),
+        id="blocked-deal-hits-both-parties",
+    ),
+    pytest.param(
+        "Oracle is in talks to buy Nintendo. On Tuesday the Commerce Department banned Nintendo.",
+        {"Nintendo"},
+        {"Oracle"},
+        id="buyer-in-talks-is-not-hit",
+    ),
+    pytest.param(
+        "On Tuesday the ministry banned 12 foreign apps, among them Shein, QQ Music and Temu.",
+        {"Shein", "QQ Music", "Temu"},
+        {"QQ"},
+        id="known-name-plus-product-word-in-a-list",
+    ),
+    pytest.param(
+        "Among the apps banned on Tuesday was China's Instagram like photo app Weibo.",
+        {"Weibo"},
+        {"Instagram"},
+        id="x-like-label-describes-the-named-app",
+    ),
 ]
 
 

@@ -1,14 +1,15 @@
 """Government-action events in one parsed sentence: type, actor, targets, modality.
 
 Promises: `read_events(sentence, entities)` returns one `Event` per predicate that carries a
-trigger. The type is the most specific trigger's (TYPE_PRECEDENCE), turned into a `statement`
-when the act is only threatened, weighed or signalled ("warned he could impose tariffs",
-"would consider banning"). The actor is the clause's subject, the agent of a passive, the
+trigger, typed by `action_types` (the most specific trigger, a `statement` when the act is only
+threatened or weighed). The actor is the clause's subject, the agent of a passive, the
 possessor of the trigger ("Trump's order") or the speaker above it, with "he", "the
-Commission", "the administration" resolved to the last named actor of the fitting kind.
-Companies speaking or suing are no government action. An event whose subject is a definite
-action noun ("The move would ...", "That stricter ban ...") is marked anaphoric: it tells more
-about an action already told.
+Commission", "the administration" resolved to the last named actor of the fitting kind. A
+country acting through a body the sentence names ("India banned ..., the ministry said") is
+that body; "EU regulators", "Britain's competition watchdog" are the body the article names or
+the gazetteer holds for that union. Companies speaking or suing are no government action. An
+event whose subject is a definite action noun ("The move would ...", "That stricter ban ...")
+is marked anaphoric: it tells more about an action already told.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from functools import cached_property
 
 from spacy.tokens import Span, Token
 
-from .constructions import EXPORT_AGENCY, construction_triggers
+from .action_types import action_type as kind_of_act
+from .action_types import separate_measure
+from .constructions import construction_triggers
 from .entities import ActorMention, ArticleEntities
 from .lexicon import (
     ANAPHORIC_ACTION_NOUNS,
     COMPANY_DESCRIPTORS,
-    HEDGE_LEMMAS,
-    HEDGE_MODALS,
     SPEECH_LEMMAS,
-    TYPE_PRECEDENCE,
 )
 from .targets import TargetPick, event_scope, pick_targets
 from .triggers import (
@@ -40,14 +40,12 @@ from .triggers import (
 )
 from .types import DateWindow, ExtractedDeadline
 
-_DIRECTIVE_WORDS = re.compile(r"^(?:direct|instruct|order)", re.IGNORECASE)
-_COURT_WORDS = re.compile(r"\b(?:court|judge|justices?|tribunal|jury|appeals?)\b", re.IGNORECASE)
-_LICENCE = re.compile(r"\b(?:licen[cs]es?|authori[sz]ations?|permits?)\b", re.IGNORECASE)
-_DIVEST_CONTEXT = re.compile(r"\b(?:divest|disinvest|CFIUS|Committee on Foreign Investment)", re.IGNORECASE)
 _OBLIGATION_WORDS = {"must", "should", "required", "ordered", "forced", "instructed", "directed", "told"}
 _DEFINITE = {"the", "this", "that", "these", "those"}
 _PERSON_PRONOUNS = {"he", "she", "i", "we", "they"}
 _SHOUTED_RUN = re.compile(r"\b[A-Z]{2,}\W+[A-Z]{2,}\W+[A-Z]{2,}\W+[A-Z]{2,}\b")
+_REGULATOR_NOUNS = {"regulator", "regulators", "watchdog", "watchdogs"}
+_BODY_WORDS = {"ministry", "department", "commission", "regulator", "agency", "bureau"}
 _SPEAKER_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "executive", "ceo", "founder", "chief"}
 
 
@@ -65,6 +63,7 @@ class Event:
     anaphoric: bool = False
     generic_anaphor: bool = False  # "the move", "this action": may stand for any type
     quote_only: bool = False  # an official's quote naming companies, without a trigger
+    separate: bool = False  # a licence extended, third parties obliged: never merged into the main act
     tense: str = "past"
     window: DateWindow | None = None
     date_own: bool = False  # read from the event's own sentence
@@ -107,7 +106,7 @@ def read_events(
         if _company_acts(anchor, entities):
             continue
         actor = _actor(anchor, group, sentence, entities)
-        action_type = _action_type(group, anchor, actor, sentence, entities)
+        action_type = kind_of_act(group, anchor, actor, sentence, entities)
         if action_type is None:
             continue
         scope = event_scope(anchor, anchors)
@@ -124,6 +123,7 @@ def read_events(
             tense=_tense(anchor),
         )
         event.anaphoric, event.generic_anaphor = _anaphoric(anchor, group)
+        event.separate = separate_measure(group, sentence)
         events.append(event)
     return events
 
@@ -219,6 +219,8 @@ def _actor(
     for token in candidates:
         found = _actor_at(token, entities)
         if found is not None:
+            if found.kind == "country":
+                found = _body_of_country(sentence, entities) or found
             return found, token.lower_ not in _PERSON_PRONOUNS | {"it", "they", "its"}
     named = entities.actors_in(sentence.start, sentence.end)
     if named:
@@ -227,9 +229,27 @@ def _actor(
     return entities.last_actor(sentence.start, "government") or entities.last_actor(sentence.start, "any"), False
 
 
+def _body_of_country(sentence: Span, entities: ArticleEntities) -> ActorMention | None:
+    """The body acting for a country: "India banned ..., the Ministry of ... said"; the body
+    the sentence names, or the named one it calls "the ministry"."""
+    bodies = [m for m in entities.actors_in(sentence.start, sentence.end) if m.kind == "agency"]
+    if bodies:
+        return bodies[0]
+    for token in sentence:
+        if token.lower_ in _BODY_WORDS and token.pos_ == "NOUN" and token.tag_ == "NN":
+            found = entities.resolve_generic_actor(token)
+            if found is not None and found.kind == "agency" and len(found.name.split()) > 1:
+                return found  # a bare "Ministry" says less than the country
+    return None
+
+
 def _actor_at(token: Token, entities: ArticleEntities) -> ActorMention | None:
     """The actor a noun phrase names, the gazetteer's first when it holds several
     ("the Department of the Treasury's Office of Foreign Assets Control (OFAC)" -> OFAC)."""
+    if token.lower_ in _REGULATOR_NOUNS:  # "European Union regulators" are its Commission, not the Union
+        described = entities.resolve_generic_actor(token)
+        if described is not None and described.kind == "agency":
+            return described
     phrase = {token.i}
     for child in token.children:
         if child.dep_ not in {"relcl", "acl", "advcl", "ccomp"}:
@@ -243,108 +263,6 @@ def _actor_at(token: Token, entities: ArticleEntities) -> ActorMention | None:
     if token.i in entities.actor_at:
         return entities.actor_at[token.i]
     return entities.resolve_generic_actor(token)
-
-
-# -- what kind of act -----------------------------------------------------------------------
-def _action_type(
-    group: list[Trigger],
-    anchor: Token,
-    actor: tuple[ActorMention | None, bool],
-    sentence: Span,
-    entities: ArticleEntities,
-) -> str | None:
-    mention = actor[0]
-    kind = mention.kind if mention else ""
-    court_context = kind == "court" or bool(_COURT_WORDS.search(sentence.text))
-    types = []
-    for trigger in group:
-        action_type = trigger.action_type
-        constructed = trigger.text in {"should", "must"}
-        if action_type == "statement" and not constructed and not _government_speaks(trigger.token, entities):
-            continue
-        if action_type == "executive_order" and _agency_order(trigger, kind):
-            action_type = "regulation"  # an order of a commission or ministry is rule-making
-        if action_type == "executive_order" and _DIRECTIVE_WORDS.match(trigger.token.lower_):
-            if trigger.token.pos_ == "VERB" and kind == "court":
-                action_type = "court_ruling"
-            elif trigger.token.pos_ == "VERB" and kind != "head_of_state" and not _order_is_subject(anchor):
-                if trigger.token.lemma_ != "order" or kind not in {"agency", "country"}:
-                    continue
-                action_type = "regulation"  # a regulator's order: "the Fair Trade Commission ordered Google to stop"
-        if action_type == "court_ruling" and not court_context:
-            continue
-        types.append((action_type, trigger))
-    if not types:
-        return None
-    if kind == "court":
-        types = [("court_ruling", t) if a not in {"statement", "lawsuit"} else (a, t) for a, t in types]
-    central = [(a, t) for a, t in types if not _circumstantial(t.token)]
-    types = central or types
-    strong = [(a, t) for a, t in types if not t.weak] or types
-    best = min(strong, key=lambda pair: TYPE_PRECEDENCE.index(pair[0]))[0]
-    if best == "other" and (
-        (kind == "agency" and "Committee on Foreign Investment" in (mention.name if mention else ""))
-        or _DIVEST_CONTEXT.search(sentence.text)
-    ):
-        best = "divestment_order"  # an extension granted on a divestment is part of it
-    elif best == "other" and any(t.token.lemma_ == "revoke" for _, t in strong) and _LICENCE.search(sentence.text):
-        best = "export_control" if EXPORT_AGENCY.search(sentence.text) else "ban"  # "revoked licenses to sell to X"
-    if best != "statement" and _hedged(strong, anchor):
-        return "statement"
-    return best
-
-
-def _government_speaks(token: Token, entities: ArticleEntities) -> bool:
-    """A threat or warning counts only from a government: not 'any activity that threatens'."""
-    if token.pos_ != "VERB":
-        return True
-    subject = subject_of(token)
-    if subject is None:
-        return True
-    if subject.i in entities.actor_at or subject.lower_ in _PERSON_PRONOUNS:
-        return True
-    return entities.resolve_generic_actor(subject) is not None and subject.lower_ not in {"it", "its", "they", "their"}
-
-
-def _circumstantial(token: Token) -> bool:
-    """'fines Google ... in first antitrust case': the case is the setting, not the act."""
-    return (
-        token.pos_ in {"NOUN", "PROPN"}
-        and token.dep_ == "pobj"
-        and token.head.lower_ in {"in", "for", "over", "amid", "during", "under", "despite"}
-    )
-
-
-def _agency_order(trigger: Trigger, kind: str) -> bool:
-    token = trigger.token
-    if token.pos_ not in {"NOUN", "PROPN"} or kind in {"head_of_state", ""}:
-        return False
-    if re.search(r"executive|presidential", trigger.text, re.IGNORECASE):
-        return False
-    return not any(c.dep_ == "poss" and c.lower_ in {"president", "his", "her"} for c in token.children)
-
-
-def _order_is_subject(anchor: Token) -> bool:
-    subject = subject_of(anchor)
-    return subject is not None and subject.lower_ in {"order", "proclamation", "memorandum", "directive"}
-
-
-def _hedged(group: list[tuple[str, Trigger]], anchor: Token) -> bool:
-    """Only threatened, weighed or signalled: 'warned he could impose', 'would consider'."""
-    for _, trigger in group:
-        node = trigger.token
-        while True:
-            if node.lemma_ in HEDGE_LEMMAS and node.pos_ == "VERB":
-                return True
-            for child in node.children:
-                if child.dep_ == "aux" and child.lower_ in HEDGE_MODALS and node.pos_ in {"VERB", "AUX"}:
-                    subject = subject_of(node)
-                    if child.lower_ != "would" or (subject is not None and subject.lower_ in _PERSON_PRONOUNS):
-                        return True
-            if node.i == anchor.i or node.head.i == node.i:
-                break
-            node = node.head
-    return False
 
 
 def _anaphoric(anchor: Token, group: list[Trigger]) -> tuple[bool, bool]:

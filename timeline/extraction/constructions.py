@@ -7,6 +7,8 @@ Promises: `construction_triggers(sentence, entities)` adds
 - for "added to / placed on / inclusion on <a list>": export_control when the list is an
   export list (Entity List, Unverified List, trade blacklist), else sanction (an unreliable
   entity list, the SDN list, an investment blacklist);
+- sanction (ban outside a sanctions context) for a government requiring others to close, cut
+  off or reject a company's accounts or business;
 - statement for an official who says a company "should" or "must" do something.
 """
 
@@ -28,6 +30,9 @@ _LISTING_WORDS = {"add", "addition", "place", "placement", "put", "include", "in
 _LIST_NOUNS = {"list", "blacklist", "lists", "blacklists", "registry"}
 _EXPORT_LIST = re.compile(r"(?i)\b(?:entity|unverified|end[- ]users?|trade|export)\b")
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_CUTTING_OFF_LEMMAS = {
+    "close", "cut", "reject", "block", "freeze", "terminate", "sever", "stop", "end", "divest", "remove",
+}  # fmt: skip
 
 
 def construction_triggers(sentence: Span, entities: ArticleEntities) -> list[Trigger]:
@@ -47,6 +52,8 @@ def construction_triggers(sentence: Span, entities: ArticleEntities) -> list[Tri
         listing = exporting and token.pos_ == "VERB" and token.lemma_ in _LISTING_LEMMAS
         if listing and any(c.dep_ in {"dobj", "nsubjpass"} for c in token.children):
             found.append(Trigger("export_control", token, token.text))
+        if _requires_cutting_off(token, entities):
+            found.append(Trigger("sanction" if sanctioning else "ban", token, token.text))
         if token.lower_ in {"should", "must"} and token.dep_ == "aux":
             verb = token.head
             subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -56,6 +63,18 @@ def construction_triggers(sentence: Span, entities: ArticleEntities) -> list[Tri
                 if speaker is not None and speaker.i in entities.actor_at:
                     found.append(Trigger("statement", verb, token.text))
     return found
+
+
+def _requires_cutting_off(token: Token, entities: ArticleEntities) -> bool:
+    """'OFAC is requiring U.S. banks to close any Sberbank accounts': a government obliging
+    others to cut a company off acts against that company."""
+    if token.lemma_ not in {"require", "oblige", "compel"} or token.pos_ != "VERB":
+        return False
+    subject = subject_of(token)
+    if subject is None or subject.dep_ != "nsubj" or subject.i not in entities.actor_at:
+        return False
+    done = [c for c in token.children if c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in _CUTTING_OFF_LEMMAS]
+    return bool(done)
 
 
 def _named_list(token: Token) -> str | None:

@@ -441,7 +441,10 @@ def _scan(text: str, published: dt.date, anchor: dt.date, prefer: Prefer) -> lis
     found: list[DateMention] = []
     for pattern, resolve in PATTERNS:
         for match in pattern.finditer(text):
-            resolved = resolve(match, published, anchor, prefer)
+            try:
+                resolved = resolve(match, published, anchor, prefer)
+            except (OverflowError, ValueError):
+                continue  # a phrase that points before year 1 or after 9999 names no date
             if not resolved or not resolved[0]:
                 continue
             (start, end), precision = resolved

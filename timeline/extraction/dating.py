@@ -9,7 +9,9 @@ Promises:
   publication day of a "Today, ..." release) and the last dated context before a sentence;
   `fallback_window(event)` dates an event whose sentence has no date: the news day for
   announcements in the present, present perfect or future, the publication day of a release,
-  else a window from the last dated context (or a year back) up to publication. It never
+  the day a story opened with ("On January 18, 2024, ...") for a sentence that goes on with it
+  ("... also designated", "In addition, ..."), else a window from the last dated context (or a
+  year back) up to publication. It never
   makes up a precise day that the text does not support.
 - `cited_document_window` dates "In the Protecting Against ... Order" by the citation of the
   same title elsewhere in the text ("... (2019) (Protecting Against ... Order)").
@@ -56,6 +58,12 @@ def precision_for(start: dt.date, end: dt.date) -> str:
     if days <= 31:
         return "month"
     return "year"
+
+
+# Openings and adverbs of a sentence that carries on the story of the sentence before.
+_CONTINUES_STORY = re.compile(
+    r"^\s*(?:In\s+addition|Additionally|Also|Further(?:more)?|Moreover)\b|^[^,;]{0,60}\balso\b"
+)
 
 
 class SentenceDates:
@@ -194,10 +202,28 @@ class ArticleClock:
         if tense in {"present", "perfect", "future"}:
             day = self.news_day or DateWindow(published, published, "day", "")
             return DateWindow(day.start, day.end, day.precision, ""), True
+        opened = self.story_day(sentence_index)
+        if opened is not None:
+            return DateWindow(opened.start, opened.end, "day", ""), True
         context = self.last_dated_context(sentence_index)
-        start = context.start if context else published - dt.timedelta(days=365)
+        year_back = published - dt.timedelta(days=365) if published.year > 1 else dt.date.min
+        start = context.start if context else year_back
         start = min(start, published)
         return DateWindow(start, published, precision_for(start, published), ""), False
+
+    def story_day(self, sentence_index: int) -> DateWindow | None:
+        """'On January 18, 2024, OFAC designated X. OFAC also designated Y.': a sentence that goes
+        on with the story ("also", "In addition") happened on the day the story opened with."""
+        if not _CONTINUES_STORY.search(self.texts[sentence_index]):
+            return None
+        for i in range(sentence_index - 1, max(-1, sentence_index - 3), -1):
+            mentions = self.dates_of(i).mentions
+            if not mentions:
+                continue
+            first = mentions[0]
+            opening = first.start <= 3 and first.window.precision == "day" and first.window.end <= self.published
+            return first.window if opening else None
+        return None
 
     def cited_document_window(self, sentence_index: int) -> DateWindow | None:
         """A named order or act dated where the text cites it again with a date."""

@@ -3,6 +3,8 @@
 Promises:
 - gazetteer names come from the EntityRuler ids; a known name written with more legal words
   around it ("AO Kaspersky Lab" when only "Kaspersky Lab" is known) is a company of its own;
+- a known name followed, in a list, by a capitalized word it modifies is a product of its own
+  ("QQ Mail"), and "Ministry of ..." is a body even when it ends like a company;
 - unknown companies are organizations with a legal form ("Kunlun Shipping Company Limited",
   "Acme Robotics Co., Ltd.") or, weaker, any organization the NER finds that is no
   government body and no media outlet (`CompanyMention.weak`), left to the action rules;
@@ -65,6 +67,43 @@ _DOCUMENT_NAME = re.compile(
     r"Waivers?|Permits?|Guidance|Orders?)\.?$"
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her"}
+# "Indian Ministry of Information Technology" is a body even though it ends like a company.
+_GOVERNMENT_BODY = re.compile(
+    r"^(?:[A-Z]\w+\s+){0,2}(?:Ministry|Department|Office|Bureau|Commission|Agency|Directorate|Administration|"
+    r"Authority|Council|Board)\s+(?:of|for|on)\s"
+)
+# Words that describe a regulator without naming it: "Britain's top competition regulator".
+_REGULATOR_WORDS = {"regulator", "regulators", "watchdog", "watchdogs"}
+# Country words as they modify a regulator, to the gazetteer's country codes.
+_COUNTRY_CODES = {
+    "britain": "GB", "british": "GB", "uk": "GB", "u.k.": "GB", "kingdom": "GB", "eu": "EU",
+    "european": "EU", "union": "EU", "brussels": "EU", "us": "US", "u.s.": "US", "states": "US",
+    "american": "US", "washington": "US", "china": "CN", "chinese": "CN", "beijing": "CN",
+    "india": "IN", "indian": "IN", "japan": "JP", "japanese": "JP", "korea": "KR", "korean": "KR",
+    "russia": "RU", "russian": "RU", "germany": "DE", "german": "DE", "france": "FR", "french": "FR",
+    "italy": "IT", "italian": "IT", "ireland": "IE", "irish": "IE", "australia": "AU",
+    "australian": "AU", "canada": "CA", "canadian": "CA", "brazil": "BR", "brazilian": "BR",
+}  # fmt: skip
+
+
+def _product_word_after(doc: Doc, last: int) -> bool:
+    """A capitalized word the known name modifies, inside a list: a product of its own."""
+    if last + 1 >= len(doc):
+        return False
+    head = doc[last + 1]
+    in_list = head.dep_ == "conj" or any(c.dep_ == "conj" for c in head.children)
+    continued = last + 2 < len(doc) and (doc[last + 2].text in {"&", "-"} or doc[last + 2].pos_ == "PROPN")
+    return (
+        not continued  # "Raytheon Missiles & Defense" is a longer name, not a product
+        and head.tag_ == "NNP"
+        and doc[last].head.i == head.i
+        and doc[last].dep_ == "compound"
+        and head.pos_ == "PROPN"
+        and head.is_title
+        and not head.ent_type_
+        and head.lower_ not in _LEGAL_WORDS
+        and in_list
+    )
 
 
 def normalized_company(name: str) -> str:
@@ -98,6 +137,8 @@ class ArticleEntities:
     def __init__(self, doc: Doc, gazetteer: Gazetteer, media: tuple[str, ...] = ()):
         self.doc = doc
         self.parents, self._aliases, self._actor_kinds = _gazetteer_index(gazetteer)
+        self._actor_countries = {a.name: a.country for a in gazetteer.actors}
+        self._agencies = [a.name for a in gazetteer.actors if a.kind == "agency"]
         self._media = {name.lower() for name in media} | MEDIA_NAMES
         self.companies: list[CompanyMention] = []
         self.actors: list[ActorMention] = []
@@ -141,6 +182,8 @@ class ArticleEntities:
             run += 1
         if run > end and run < len(doc) and doc[run].lower_ in _LEGAL_FORMS:
             end = run + 1  # "Garantex Europe OU" is a company of its own
+        if end == ent.end and _product_word_after(doc, end - 1):
+            end += 1  # "TikTok, QQ Mail and UC Browser": the app QQ Mail, not QQ
         if (start, end) != (ent.start, ent.end):
             written = doc[start:end].text.rstrip(", ")
             if normalized_company(written) not in self._aliases.get(name, ()):
@@ -159,7 +202,7 @@ class ArticleEntities:
             self.actors.append(ActorMention(ent.start, ent.end, text, "country", known=False))
             return
         has_legal_form = bool(COMPANY_SUFFIX.search(text) or COMPANY_PREFIX.match(text))
-        if GOVERNMENT_WORDS.search(text) and not has_legal_form:
+        if _GOVERNMENT_BODY.match(text) or (GOVERNMENT_WORDS.search(text) and not has_legal_form):
             self.actors.append(ActorMention(ent.start, ent.end, text, _government_kind(text), known=False))
         elif text.lower() not in self._media:
             self.companies.append(CompanyMention(ent.start, ent.end, text, known=False, weak=not has_legal_form))
@@ -235,6 +278,10 @@ class ArticleEntities:
             want = GENERIC_ACTOR_WORDS.get(word, "")
         if not want:
             return None
+        if word in _REGULATOR_WORDS:
+            named = self._named_regulator(token)
+            if named is not None:
+                return named
         modifiers = [c for c in token.children if c.dep_ in {"compound", "amod", "nmod"} and c.i < token.i]
         if modifiers and want in {"any", "legislature", "court"} and token.tag_ in {"NNS", "NN"}:
             phrase = self.doc[modifiers[0].left_edge.i : token.i + 1].text  # "U.S. intelligence officials"
@@ -244,6 +291,31 @@ class ArticleEntities:
             generic = _strip_article(self.doc[_phrase_start(token) : token.i + 1].text)
             return ActorMention(token.i, token.i + 1, generic[:1].upper() + generic[1:], _government_kind(generic))
         return found
+
+    def _named_regulator(self, token: Token) -> ActorMention | None:
+        """The body a regulator description stands for: the closest gazetteer agency the article
+        names, of the country the phrase gives ("Britain's ... regulator" -> the CMA named later);
+        for a country with no body named, its first agency when the phrase says "EU"."""
+        countries = {
+            _COUNTRY_CODES[t.lower_]
+            for t in self.doc[token.left_edge.i : token.i]
+            if t.lower_ in _COUNTRY_CODES and (t.lower_ != "us" or t.text == "US")
+        }
+        named = [
+            m
+            for m in self.actors
+            if m.known
+            and self._actor_kinds.get(m.name) == "agency"
+            and (not countries or self._actor_countries.get(m.name) in countries)
+        ]
+        if named:
+            closest = min(named, key=lambda m: abs(m.start - token.i))
+            return ActorMention(token.i, token.i + 1, closest.name, "agency")
+        if countries == {"EU"}:
+            first = next((name for name in self._agencies if self._actor_countries.get(name) == "EU"), None)
+            if first is not None:
+                return ActorMention(token.i, token.i + 1, first, "agency")
+        return None
 
     def is_media(self, i: int) -> bool:
         return i in self.media_tokens

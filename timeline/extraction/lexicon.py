@@ -182,7 +182,7 @@ GENERIC_ACTOR_WORDS = {
     "administration": "head_of_state", "white": "head_of_state", "president": "head_of_state",
     "government": "any", "commission": "Commission", "department": "Department",
     "bureau": "Bureau", "committee": "Committee", "agency": "any", "ministry": "Ministry",
-    "court": "court", "judge": "court", "regulator": "any", "regulators": "any",
+    "court": "court", "judge": "court", "regulator": "any", "regulators": "any", "watchdog": "any",
     "prosecutors": "any", "authorities": "any", "officials": "any", "congress": "legislature",
     "lawmakers": "legislature", "senate": "legislature", "parliament": "legislature",
     "senators": "legislature", "legislators": "legislature", "house": "legislature",

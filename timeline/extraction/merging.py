@@ -4,10 +4,13 @@ Promises: `merge_events(events)` walks the events in article order and returns `
 - an anaphoric event ("The move would ...", "that stricter ban") joins the latest action it
   can stand for and brings its deadlines and any new targets;
 - an official's quote that only names companies joins that official's statement just before;
+- a separate measure (banks obliged to close X's accounts, a licence extended) stays apart;
 - two events of one type family (an executive order and the divestment it orders count as
   one family) with overlapping targets and compatible dates are one action;
 - a statement that only announces an act told in full elsewhere on the same day (its own date
   or the article's news day) is dropped;
+- "The ban will go into effect Sunday" about a law only named inside another act ("upheld a
+  law banning X") is an act of its own, dated and due that day;
 - events left with no company target are dropped.
 The evidence kept is the best-dated, most explicit mention.
 """
@@ -22,6 +25,7 @@ from .entities import normalized_company
 from .lexicon import TYPE_PRECEDENCE
 from .types import DateWindow, ExtractedDeadline
 
+_LAW_NOUNS = {"law", "act", "bill", "statute", "legislation"}
 _FAMILIES = {"executive_order": "order", "divestment_order": "order"}
 
 
@@ -124,6 +128,8 @@ def merge_events(events: list[Event], read_deadlines: DeadlineReader) -> list[Dr
             continue
         if event.anaphoric and _join_antecedent(drafts, event, read_deadlines):
             continue
+        if event.anaphoric and _takes_effect_separately(drafts, event, read_deadlines):
+            continue
         if not event.picked.targets:
             continue
         event.deadlines = read_deadlines(event, event.window)
@@ -132,6 +138,7 @@ def merge_events(events: list[Event], read_deadlines: DeadlineReader) -> list[Dr
                 d
                 for d in reversed(drafts)
                 if (family(d.action_type) == family(event.action_type) or _goes_with(event, d))
+                and not event.separate
                 and _share_targets(d.targets, event.picked.targets)
                 and _windows_compatible(d, event)
             ),
@@ -180,6 +187,31 @@ def _join_antecedent(drafts: list[Draft], event: Event, read_deadlines: Deadline
             draft.add_targets(event)
             draft.add_deadlines(read_deadlines(event, draft.window))
             return True
+    return False
+
+
+def _takes_effect_separately(drafts: list[Draft], event: Event, read_deadlines: DeadlineReader) -> bool:
+    """'The ban will go into effect Sunday' after 'the court upheld a law banning X': the law
+    only named inside another act is an act of its own, dated by the day it takes effect."""
+    for draft in reversed(drafts):
+        inner = [t for e in draft.events for t in e.triggers if family(t.action_type) == family(event.action_type)]
+        if not inner or family(draft.action_type) == family(event.action_type):
+            continue
+        deadlines = read_deadlines(event, event.window)
+        if not deadlines:
+            return False
+        due = deadlines[0].due_on
+        event.window = DateWindow(due, due, "day", deadlines[0].what)
+        event.date_own = True
+        made_by_law = any(t.token.head.lower_ in _LAW_NOUNS for t in inner)
+        lawmaker = next((e for d in reversed(drafts) for e in d.events if e.actor_kind == "legislature"), None)
+        if made_by_law and lawmaker is not None:
+            event.actor, event.actor_kind = lawmaker.actor, lawmaker.actor_kind
+        new = Draft("legislation" if made_by_law else event.action_type, [event])
+        new.targets = list(draft.targets)
+        new.add_deadlines(deadlines)
+        drafts.append(new)
+        return True
     return False
 
 

@@ -2,7 +2,8 @@
 
 Promises: `extract` and `extract_many` clean the text, parse it with the shared spaCy
 pipeline (`extract_many` through `nlp.pipe`, in batches), read events only from sentences
-with a trigger word, date them, read their deadlines, merge mentions of one act and return
+with a trigger word, date them, read their deadlines (also from a next sentence about the same
+licence or exemption: "This license will last 90 days"), merge mentions of one act and return
 `ExtractionResult`s whose offsets point into the cleaned text. No database, no network.
 """
 
@@ -30,6 +31,8 @@ _MAY_SET_A_DEADLINE = re.compile(
     r"mon|tues|wednes|thurs|fri|satur|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
     re.IGNORECASE,
 )
+# Instruments a later sentence may refer back to: "This license will last 90 days."
+_INSTRUMENT_NOUNS = {"license", "licence", "exemption", "waiver", "authorization", "extension", "exception"}
 _SPEECH_WORD = re.compile(r"\b(?:said|says|told|tells|added|stated)\b")
 _ORIGINAL_DEADLINE_BEFORE = re.compile(r"(?i)\b(?:original|initial|previous|earlier|existing|prior)\s*$")
 _ORIGINAL_DEADLINE_WORDS = re.compile(r"(?i)\b(?:original|initial|previous|earlier|existing|prior)\b.*\bdeadline")
@@ -116,9 +119,33 @@ def read_article(
 
     drafts = merge_events(events, read_deadlines)
     _carry_original_deadlines(drafts, dates_of, published)
+    _read_follow_up_deadlines(drafts, sentences, {e.sentence_index for e in events}, published)
     text = doc.text
     actions = [_action(draft, text) for draft in drafts]
     return ExtractionResult(text=text, actions=actions)
+
+
+def _read_follow_up_deadlines(drafts: list[Draft], sentences: list[Span], busy: set[int], published: dt.date) -> None:
+    """'... will extend the Temporary General License. This license will last an additional 90
+    days.': a next sentence about the same instrument, with no act of its own, sets its deadline."""
+    for draft in drafts:
+        last = max(e.sentence_index for e in draft.events)
+        told = " ".join(e.sentence.text.lower() for e in draft.events)
+        for i in range(last + 1, min(last + 3, len(sentences))):
+            sentence = sentences[i]
+            if i in busy or not _MAY_SET_A_DEADLINE.search(sentence.text):
+                continue
+            subject = next((t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"}), None)
+            referring = subject is not None and any(
+                c.dep_ == "det" and c.lower_ in {"this", "that", "the"} for c in subject.children
+            )
+            if referring and subject.lower_ in _INSTRUMENT_NOUNS and subject.lower_ in told:
+                base = sentence.start_char
+                spans = [(e.start_char - base, e.end_char - base) for e in sentence.ents if e.label_ == "DATE"]
+                found = find_deadlines(sentence.text, draft.window, published, entity_spans=spans)
+                # "effective on <the act's own day>" dates the act again; only later days are deadlines
+                draft.add_deadlines([d for d in found if d.due_on > draft.window.end])
+                break
 
 
 def article_sentences(doc: Doc) -> list[Span]:

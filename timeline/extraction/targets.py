@@ -3,7 +3,9 @@
 Promises: `pick_targets` returns the companies in an event's own clause except
 - media and sources (Reuters, AP, Fox Business);
 - buyers and partners: "Microsoft is in talks to buy TikTok", "in talks with Oracle",
-  "a deal with X", "sell TikTok to Oracle", "X's bid", and what is acquired ("acquisition of X");
+  "a deal with X", "sell TikTok to Oracle", "X's bid", and what is acquired ("acquisition of X")
+  unless the deal itself is blocked ("blocked X's acquisition of Y" hits X and Y);
+- the "Twitter" of "Twitter like platform Weibo", which only describes Weibo;
 - app stores: "not available for download in the Apple and Google app stores";
 - companies only compared with ("likened its case against A to the case against B" -> A);
 - companies in a background phrase that does not hold the trigger ("following his latest
@@ -27,7 +29,7 @@ from spacy.tokens import Span, Token
 
 from .entities import ArticleEntities, CompanyMention
 from .lexicon import ACQUIRED_NOUNS, BUYING_LEMMAS, COMPANY_DESCRIPTORS, DEAL_NOUNS, SPEECH_LEMMAS
-from .triggers import Trigger, in_background_phrase
+from .triggers import Trigger, in_background_phrase, likeness_label
 
 _STORES_AFTER = re.compile(
     r"^(?:\s*(?:,|and|or)\s*[A-Z][\w.&-]*)*\s*(?:'s\s+)?(?:\w+\s+)?(?:app\s+stores?|play\s+store|stores?|app\s+marketplaces?)\b",
@@ -42,6 +44,7 @@ _MEASURE_NOUNS = {
     "turnover", "revenue", "revenues", "sales", "profit", "profits", "shares", "stock", "value",
     "price", "prices", "income", "earnings", "customers", "users", "employees",
 }  # fmt: skip
+_BLOCKING_LEMMAS = {"block", "prohibit", "ban", "veto", "bar", "reject", "forbid", "stop", "halt", "scupper"}
 _OWNER_NOUNS = {"owner", "owners", "parent", "parents", "shareholder", "shareholders"}
 _IDENTIFYING_NOUNS = {"parent", "owner", "subsidiary", "unit", "affiliate"}
 _POSSESSIVE_PRONOUNS = {"its", "their"}
@@ -73,6 +76,8 @@ class TargetPick:
 def event_scope(anchor: Token, other_anchors: list[Token]) -> set[int]:
     """Token indices of the anchor's clause without clauses that belong to other events."""
     top = anchor.head if anchor.dep_ in {"amod", "compound", "nmod"} else anchor  # "Trump ordered action" misparsed
+    if top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.head.lemma_ == "be":
+        top = top.head.head  # "Among the banned apps is Weibo": the copula names what the act hit
     scope = {t.i for t in top.subtree}
     for other in other_anchors:
         if other.i != anchor.i and other.i in scope:
@@ -160,6 +165,9 @@ def _comparison_phrase(token: Token) -> Token | None:
     """The 'to X' of "likened its case to X", "similar to X", or 'like X' holding the token."""
     node = token
     while node.head.i != node.i:
+        if node.dep_ == "prep" and likeness_label(node):
+            node = node.head
+            continue
         if node.dep_ == "prep" and (
             node.lower_ in {"like", "unlike"}
             or (node.lower_ in {"to", "with"} and node.head.lemma_ in _COMPARING_LEMMAS)
@@ -211,6 +219,9 @@ def _is_target(
         return False
     if _speaks(root):
         return False
+    following = root.doc[mention.end] if mention.end < len(root.doc) else None
+    if following is not None and likeness_label(following):
+        return False  # the "Twitter" of "Twitter like platform Weibo" only describes Weibo
     if not background_ok and in_background_phrase(root):
         return False
     return not (_only_identifies(root) or _identifies_child(mention, root, entities))
@@ -260,8 +271,17 @@ def _is_buyer_or_partner(root: Token, entities: ArticleEntities) -> bool:
             return True  # "sell TikTok to Oracle", not "sell chips to Huawei"
         if head.lower_ == "by" and governor.lower_ in ACQUIRED_NOUNS:
             return True
+    if node.dep_ == "pobj" and head.lower_ in {"of", "for"} and _blocked_deal(head.head):
+        return False  # "blocked X's acquisition of Y": a deal stopped hits both parties
     # "acquisition of Musical.ly", "5% of the turnover of Alphabet"
     return node.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in ACQUIRED_NOUNS | _MEASURE_NOUNS
+
+
+def _blocked_deal(noun: Token) -> bool:
+    """'block the acquisition', 'blocked the $69 billion deal', 'the takeover was prohibited'."""
+    if noun.lower_ not in ACQUIRED_NOUNS | {"deal", "merger", "acquisitions", "mergers", "deals"}:
+        return False
+    return noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_ in _BLOCKING_LEMMAS
 
 
 def _among_rivals(node: Token) -> bool:

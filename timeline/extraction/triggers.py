@@ -32,6 +32,7 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 _PRONOUN_SUBJECTS = {"he", "she", "it", "they", "we", "i", "you", "that", "which", "who"}
 _CITABLE_TYPES = {"legislation", "executive_order", "regulation"}
 _SUSPENDING_NOUNS = {"enforcement", "implementation", "legality", "status", "delay", "suspension", "repeal"}
+_NEEDED_WORDS = {"necessary", "needed", "warranted", "justified", "essential", "required", "unavoidable"}
 _FRONT_REFERENCE_WORDS = {"in", "under", "consistent", "pursuant", "according", "per", "following", "after", "since"}
 
 
@@ -82,10 +83,17 @@ def _names_an_act(trigger: Trigger, sentence: Span) -> bool:
         return token.lower_ == "orders" and token.head.lemma_ not in {"follow", "take"}
     if _under(token, sentence, lambda t: t.lower_ == "whether" and t.dep_ == "mark"):
         return False
-    if _suspended(token):
+    if _suspended(token) or _only_judged_needed(token):
         return False
     cited = trigger.action_type in _CITABLE_TYPES and _cited_as_basis(token)  # not "under investigation"
     return not (cited or _fronted_reference(token, sentence))
+
+
+def _only_judged_needed(token: Token) -> bool:
+    """'divestiture is necessary': an act judged needed is not yet taken."""
+    if token.dep_ != "nsubj" or token.pos_ not in {"NOUN", "PROPN"} or token.head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "acomp" and c.lower_ in _NEEDED_WORDS for c in token.head.children)
 
 
 def _legislation_in_role(trigger: Trigger) -> bool:
@@ -161,11 +169,23 @@ def _fronted_reference(token: Token, sentence: Span) -> bool:
     return token.i < comma  # the trigger sits in the phrase the sentence opens with
 
 
+def likeness_label(like: Token) -> bool:
+    """A label, not a comparison: 'like' right after a name and ending in one ("Twitter like app Weibo")."""
+    objects = [c for c in like.children if c.dep_ == "pobj"]
+    return (
+        like.lower_ == "like"
+        and like.i > 0
+        and like.doc[like.i - 1].pos_ == "PROPN"
+        and bool(objects)
+        and objects[0].pos_ == "PROPN"
+    )
+
+
 def in_background_phrase(token: Token) -> bool:
     """Inside 'following his latest move against ...', 'after ...', 'amid ...'."""
     node = token
     while node.head.i != node.i:
-        if node.dep_ in {"prep", "mark"} and node.lower_ in BACKGROUND_PREPOSITIONS:
+        if node.dep_ in {"prep", "mark"} and node.lower_ in BACKGROUND_PREPOSITIONS and not likeness_label(node):
             return True
         if node.pos_ == "VERB" and node.lower_ == "following" and node.dep_ == "prep":
             return True
