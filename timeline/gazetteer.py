@@ -10,10 +10,9 @@ from __future__ import annotations
 from django.db import DatabaseError
 from django.db.models import Count, Max
 
-from timeline.extraction.seeds import gazetteer_from_seed_files
+from timeline.extraction.seeds import gazetteer_from_seed_files, media_from_seed_files
 from timeline.extraction.types import Gazetteer, KnownActor, KnownCompany
 from timeline.models import Actor, Company
-from timeline.seeds import seed_list
 
 _cache: dict[str, tuple[tuple, object]] = {}
 
@@ -63,7 +62,7 @@ def gazetteer_current() -> Gazetteer:
 
 def media_names() -> tuple[str, ...]:
     """News organisations and their aliases: sources, never targets."""
-    return tuple(name for entry in seed_list("media") for name in (entry["name"], *entry.get("aliases", ())))
+    return media_from_seed_files()
 
 
 def company_index() -> dict[str, Company]:

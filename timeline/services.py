@@ -247,9 +247,7 @@ def _matching_action(extracted: ExtractedAction, targets: Sequence[Company], act
         return extracted_width < week and candidate.occurred_to - candidate.occurred_from < week
 
     # Prefer the most precise candidate: a 'last week' order should join the dated one.
-    return min(
-        (c for c in candidates if same_actor(c)), key=lambda a: a.occurred_to - a.occurred_from, default=None
-    )
+    return min((c for c in candidates if same_actor(c)), key=lambda a: a.occurred_to - a.occurred_from, default=None)
 
 
 def _narrow_window(action: Action, extracted: ExtractedAction) -> None:

@@ -5,17 +5,11 @@ The app builds its Gazetteer from the database; this loader lets the pipeline ru
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
+
+from timeline.seeds import seed_list as _load  # plain JSON reading: no Django involved
 
 from .types import Gazetteer, KnownActor, KnownCompany
-
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def _load(name: str) -> list[dict]:
-    return json.loads((SEEDS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @cache

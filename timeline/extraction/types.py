@@ -91,8 +91,7 @@ class ExtractedAction:
             "date_phrase": self.window.phrase,
             "targets": list(self.targets),
             "deadlines": [
-                {"date": d.due_on.isoformat(), "what": d.what, "derivation": d.derivation}
-                for d in self.deadlines
+                {"date": d.due_on.isoformat(), "what": d.what, "derivation": d.derivation} for d in self.deadlines
             ],
             "evidence": self.evidence,
             "start_char": self.start_char,

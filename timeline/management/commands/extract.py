@@ -39,7 +39,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.MIGRATE_HEADING(str(path)))
                 for action in actions:
-                    self.stdout.write(f"  {action['date_start']}..{action['date_end']} {action['action_type']}: {action['summary']}")
+                    self.stdout.write(
+                        f"  {action['date_start']}..{action['date_end']} {action['action_type']}: {action['summary']}"
+                    )
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:

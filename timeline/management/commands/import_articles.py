@@ -117,7 +117,9 @@ class Command(BaseCommand):
         """Extract here, batch by batch, retrying failures as the worker would."""
         titles = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "title"))
         # Shown in logs too (not only on a terminal): a long import should say how far it got.
-        bar = tqdm(total=len(article_ids), unit="article", desc="Extracting", file=sys.stderr, disable=not show_progress)
+        bar = tqdm(
+            total=len(article_ids), unit="article", desc="Extracting", file=sys.stderr, disable=not show_progress
+        )
 
         def settled(article: Article, verdict: str) -> None:
             if verdict != "retry":
