@@ -24,21 +24,6 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "source_name", "url", "body"]
     date_hierarchy = "published_on"
     actions = ["rerun_extraction"]
-    fields = [
-        "title",
-        "source_name",
-        "url",
-        "published_on",
-        "public_page",
-        "status",
-        "error",
-        "attempts",
-        "extractor_version",
-        "extracted_at",
-        "action_count",
-        "original",
-        "body",
-    ]
     readonly_fields = [
         "public_page",
         "status",
@@ -50,6 +35,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "original",
         "body",
     ]
+    fields = ["title", "source_name", "url", "published_on", *readonly_fields]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(action_total=Count("mentions__action", distinct=True))

@@ -29,7 +29,7 @@ from spacy.tokens import Span, Token
 
 from .entities import ArticleEntities, CompanyMention
 from .lexicon import ACQUIRED_NOUNS, BUYING_LEMMAS, COMPANY_DESCRIPTORS, DEAL_NOUNS, SPEECH_LEMMAS
-from .triggers import Trigger, in_background_phrase, likeness_label
+from .triggers import Trigger, head_within_clause, in_background_phrase, likeness_label
 
 _STORES_AFTER = re.compile(
     r"^(?:\s*(?:,|and|or)\s*[A-Z][\w.&-]*)*\s*(?:'s\s+)?(?:\w+\s+)?(?:app\s+stores?|play\s+store|stores?|app\s+marketplaces?)\b",
@@ -286,15 +286,7 @@ def _blocked_deal(noun: Token) -> bool:
 
 def _among_rivals(node: Token) -> bool:
     """'rivals such as Spotify', 'competitors including Yelp': bystanders, not targets."""
-    for _ in range(3):
-        if node.head.i == node.i:
-            return False
-        node = node.head
-        if node.lower_ in _BYSTANDER_NOUNS:
-            return True
-        if node.pos_ in {"VERB", "AUX"}:
-            return False
-    return False
+    return head_within_clause(node, _BYSTANDER_NOUNS, steps=3)
 
 
 def _is_app_store(mention: CompanyMention, sentence: Span) -> bool:

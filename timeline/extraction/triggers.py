@@ -144,18 +144,23 @@ def _suspended(token: Token) -> bool:
     return False
 
 
-def _cited_as_basis(token: Token) -> bool:
-    """'under the International Emergency Economic Powers Act', 'pursuant to the Order'."""
+def head_within_clause(token: Token, words: set[str] | frozenset[str], *, steps: int) -> bool:
+    """Whether one of `words` governs `token` within `steps` heads, before the parse reaches a verb."""
     node = token
-    for _ in range(4):
+    for _ in range(steps):
         if node.head.i == node.i:
             return False
         node = node.head
-        if node.lower_ in LEGAL_BASIS_WORDS:
+        if node.lower_ in words:
             return True
         if node.pos_ in {"VERB", "AUX"}:
             return False
     return False
+
+
+def _cited_as_basis(token: Token) -> bool:
+    """'under the International Emergency Economic Powers Act', 'pursuant to the Order'."""
+    return head_within_clause(token, LEGAL_BASIS_WORDS, steps=4)
 
 
 def _fronted_reference(token: Token, sentence: Span) -> bool:
