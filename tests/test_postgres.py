@@ -78,7 +78,9 @@ def test_migration_creates_a_gin_index_and_reverses_cleanly():
 @needs_postgres
 @pytest.mark.django_db
 def test_rank_search_uses_the_gin_index():
-    """The query's vector is the indexed expression, so the planner can use the index."""
+    """The query's vector is the indexed expression, so the planner can use the index.
+
+    Without an ORDER BY: with one, a tiny table is cheaper to walk along the date index."""
     for n in range(50):
         make_action(f"Statement {n}", f"routine statement number {n} about tariffs")
     make_action("Ban on Example Networks", "the ministry banned Example Networks routers")
@@ -86,7 +88,7 @@ def test_rank_search_uses_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("ANALYZE timeline_action")
     for search in (text_search, rank_search):
-        plan = search(Action.objects.all(), "routers").explain()
+        plan = search(Action.objects.order_by(), "routers").explain()
         assert SEARCH_INDEX in plan, plan
 
 
