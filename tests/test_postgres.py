@@ -237,6 +237,9 @@ def test_workers_in_separate_processes_extract_each_article_exactly_once(tmp_pat
         DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_LOG_LEVEL="WARNING",
+        # A second per article keeps the first worker busy while the others load the model, so the
+        # test shows sharing rather than one fast worker emptying the queue alone.
+        TIMELINE_TEST_EXTRACT_DELAY="1",
     )
     workers: list[subprocess.Popen] = []
     try:
