@@ -28,10 +28,10 @@ from .lexicon import (
     COUNTRY_NAMES,
     GENERIC_ACTOR_WORDS,
     GOVERNMENT_WORDS,
-    MEDIA_NAMES,
     OFFICIAL_TITLES,
 )
 from .nlp import PERSON_KINDS, split_entity_id
+from .seeds import media_from_seed_files
 from .types import Gazetteer
 
 _LEGAL_WORDS = {
@@ -139,7 +139,9 @@ class ArticleEntities:
         self.parents, self._aliases, self._actor_kinds = _gazetteer_index(gazetteer)
         self._actor_countries = {a.name: a.country for a in gazetteer.actors}
         self._agencies = [a.name for a in gazetteer.actors if a.kind == "agency"]
-        self._media = {name.lower() for name in media} | MEDIA_NAMES
+        # Media come from the caller (the app passes media.json); a bare call still knows the seeded list.
+        names = [name.lower() for name in (media or media_from_seed_files())]
+        self._media = {*names, *(name.removeprefix("the ") for name in names)}
         self.companies: list[CompanyMention] = []
         self.actors: list[ActorMention] = []
         self.media_tokens: set[int] = set()

@@ -223,13 +223,6 @@ COUNTRY_NAMES = set(
     "the United States",
     "the European Union",
 }
-MEDIA_NAMES = {
-    "reuters", "associated press", "ap", "afp", "agence france-presse", "bloomberg", "cnbc", "cnn",
-    "fox business", "foxbusiness", "fox news", "bbc", "xinhua", "politico", "axios", "the verge",
-    "techcrunch", "the guardian", "financial times", "wall street journal", "new york times",
-    "washington post", "nikkei", "south china morning post", "global times", "tass", "interfax",
-    "yonhap", "kyodo", "dpa", "ani", "pti", "press trust of india", "nbc", "abc", "cbs", "npr",
-}  # fmt: skip
 DEADLINE_CUE_BEFORE = re.compile(
     r"(?i)\b(?:until|by|beginning|starting|effective|from|as\s+of|no\s+later\s+than|not\s+later\s+than|"
     r"before|deadline(?:\s+of)?|expires?|expiring|ends?|through|take\s+effect|takes\s+effect|"
