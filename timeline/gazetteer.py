@@ -88,14 +88,3 @@ def actor_index() -> dict[str, Actor]:
         return index
 
     return _cached("actors", Actor, build)
-
-
-def resolve_actor(name: str | None) -> Actor | None:
-    if not name:
-        return None
-    return actor_index().get(name.casefold())
-
-
-def invalidate() -> None:
-    """Forget the indexes (after an edit that keeps the row count, like a new alias)."""
-    _cache.clear()

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from timeline.extraction.types import ExtractedAction, ExtractionResult
-from timeline.gazetteer import company_index, resolve_actor
+from timeline.gazetteer import actor_index, company_index
 from timeline.models import Action, Actor, Article, Company, Deadline, Mention
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,12 @@ def article_store_extraction(*, article: Article, result: ExtractionResult, extr
     """
     with transaction.atomic():
         _forget_automatic_mentions(article)
-        stored = [_store_action(article=article, extracted=extracted) for extracted in result.actions]
+        # The name indexes are read once per article, not once per action.
+        companies, actors = company_index(), actor_index()
+        stored = [
+            _store_action(article=article, extracted=extracted, companies=companies, actors=actors)
+            for extracted in result.actions
+        ]
         Article.objects.filter(pk=article.pk).update(
             status=Article.Status.DONE,
             error="",
@@ -174,9 +179,11 @@ def _forget_automatic_mentions(article: Article) -> None:
     Action.objects.filter(pk__in=touched, mentions__isnull=True).delete()
 
 
-def _store_action(*, article: Article, extracted: ExtractedAction) -> Action:
-    targets = companies_resolve(names=extracted.targets, new_names=extracted.new_targets)
-    actor = resolve_actor(extracted.actor)
+def _store_action(
+    *, article: Article, extracted: ExtractedAction, companies: dict[str, Company], actors: dict[str, Actor]
+) -> Action:
+    targets = companies_resolve(names=extracted.targets, new_names=extracted.new_targets, index=companies)
+    actor = actors.get((extracted.actor or "").casefold())
     window = extracted.window
     action = _matching_action(extracted, targets, actor)
     if action is None:
@@ -267,9 +274,11 @@ def action_refresh_search_text(*, action: Action) -> None:
     Action.objects.filter(pk=action.pk).update(search_text="\n".join(parts))
 
 
-def companies_resolve(*, names: Iterable[str], new_names: Iterable[str] = ()) -> list[Company]:
+def companies_resolve(
+    *, names: Iterable[str], new_names: Iterable[str] = (), index: dict[str, Company] | None = None
+) -> list[Company]:
     """Companies for these names (canonical or alias); unknown ones are offered as new, needing review."""
-    index = company_index()
+    index = company_index() if index is None else index
     found: dict[int, Company] = {}
     for name in dict.fromkeys([*names, *new_names]):
         company = index.get(name) or index.get(name.casefold())
