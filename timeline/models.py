@@ -189,11 +189,13 @@ class ActionQuerySet(models.QuerySet):
         return self.order_by("occurred_from", "occurred_to", "id")
 
     def for_listing(self) -> ActionQuerySet:
-        """Everything a timeline entry shows, in a constant number of queries."""
-        return self.select_related("actor").prefetch_related(
-            "targets__parent",
-            "deadlines",
-            models.Prefetch("mentions", queryset=Mention.objects.select_related("article").order_by("id")),
+        """Everything a timeline entry shows, in a constant number of queries, without the long
+        texts an entry never shows (search text, article bodies), which were most of a page's cost."""
+        mentions = Mention.objects.select_related("article").defer("article__body", "article__extracted_text")
+        return (
+            self.defer("search_text")
+            .select_related("actor")
+            .prefetch_related("targets__parent", "deadlines", models.Prefetch("mentions", mentions.order_by("id")))
         )
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Min, Prefetch, QuerySet, Value
+from django.db.models import Count, Min, QuerySet, Value
 from django.utils import timezone
 
 from timeline.filters import ActionFilter, ActionTarget
-from timeline.models import Action, Actor, Company, Deadline, Mention
+from timeline.models import Action, Actor, Company, Deadline
 
 MONTH_NAMES = [
     "January",
@@ -113,20 +113,6 @@ def page_number_from(raw: str | None) -> int:
         return 1
 
 
-def listing(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """What a timeline entry shows, in four queries whatever the page size.
-
-    Like Action.objects.for_listing(), but without the long texts an entry never shows
-    (search text, article bodies), which made up most of a page's cost.
-    """
-    mentions = Mention.objects.select_related("article").defer("article__body", "article__extracted_text")
-    return (
-        actions.defer("search_text")
-        .select_related("actor")
-        .prefetch_related("targets", "deadlines", Prefetch("mentions", queryset=mentions.order_by("id")))
-    )
-
-
 def timeline_page(
     actions: QuerySet[Action], *, number: int, size: int, total: int | None = None, continuing: bool = False
 ) -> TimelinePage:
@@ -136,7 +122,7 @@ def timeline_page(
     """
     offset = (number - 1) * size
     fetch_from = offset - 1 if continuing and offset > 0 else offset
-    rows = list(listing(actions)[fetch_from : offset + size + 1])
+    rows = list(actions.for_listing()[fetch_from : offset + size + 1])
     before = rows.pop(0) if fetch_from < offset and rows else None
     has_next = len(rows) > size if total is None else offset + size < total
     rows = rows[:size]
